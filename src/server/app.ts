@@ -1,0 +1,133 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authRoutes } from './auth/auth.routes.ts';
+import { createTenant } from './auth/tenant.ts';
+import { TokenService } from './auth/tokens.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { AppDeps } from './http/api.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { installMetrics } from './http/metrics.ts';
+import { usersRoutes } from './users/users.routes.ts';
+
+export const API_PREFIX = '/api/v1';
+const BODY_LIMIT = 1024 * 1024;
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Database;
+  secret: string;
+  /** false silences request logs (tests). */
+  logger?: boolean;
+}
+
+/** The feature route modules, each registered under /api/v1. */
+const features = [authRoutes, usersRoutes];
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, db } = opts;
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  installMetrics(app, db);
+
+  app.addHook('onSend', async (_req, reply) => {
+    void reply.headers({
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    });
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Job Forge API',
+        version: '1',
+        description:
+          'Resumes, job applications and their documents. Every error is ' +
+          '{"error": {"code", "message", "fields"?}}. Authenticate with `Authorization: Bearer <access_token>`.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', withDefaultFonts: false },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The process is up',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The database is reachable (503 otherwise)',
+        response: {
+          200: z.object({ status: z.literal('ready') }),
+          503: z.object({ status: z.literal('unavailable'), reason: z.string() }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await db.ping();
+        return { status: 'ready' as const };
+      } catch (err) {
+        return reply
+          .code(503)
+          .send({ status: 'unavailable' as const, reason: (err as Error).message });
+      }
+    },
+  );
+
+  const deps: AppDeps = {
+    config,
+    db,
+    tokens: new TokenService(opts.secret, config.accessTokenTtl, config.refreshTokenTtl),
+    tenant: createTenant(db),
+  };
+  await app.register(
+    (api, _opts, done) => {
+      for (const feature of features) feature(api.withTypeProvider<ZodTypeProvider>(), deps);
+      done();
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Database } from '../db/database.ts';
+
+/**
+ * Prometheus text at /metrics (seed-review #12: operational metrics are not database rows):
+ * request counts and latencies by route pattern and status, and the database pool's state.
+ */
+export function installMetrics(app: FastifyInstance, db: Database): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'jobforge_' });
+  const requests = new Counter({
+    name: 'jobforge_http_requests_total',
+    help: 'HTTP requests by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'jobforge_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const pool = (name: string, help: string, pick: (s: ReturnType<Database['stats']>) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(pick(db.stats()));
+      },
+    });
+  pool('jobforge_db_pool_connections', 'Database connections open', (s) => s.total);
+  pool('jobforge_db_pool_idle', 'Database connections idle', (s) => s.idle);
+  pool('jobforge_db_pool_waiting', 'Requests waiting for a database connection', (s) => s.waiting);
+
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern, never the raw URL: ids must not explode the label set.
+    const route = req.routeOptions.url ?? 'unmatched';
+    const labels = { method: req.method, route, status: String(reply.statusCode) };
+    requests.inc(labels);
+    duration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    void reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}

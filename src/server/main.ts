@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { assertCatalogSafe } from './db/catalog-check.ts';
+import type { Database } from './db/database.ts';
+import { openDatabase } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { resolveSecret } from './secret.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, refuses to serve if row-level security would not hold,
+ * then listens. stop() finishes in-flight requests and closes the database cleanly.
+ */
+export async function startServer(
+  config: Config,
+  opts: { logger?: boolean } = {},
+): Promise<RunningServer> {
+  const db = await openDatabase(config.database);
+  let app: FastifyInstance | undefined;
+  try {
+    const applied = await migrate(db);
+    await assertCatalogSafe(db);
+    const secret = await resolveSecret(config.secret, config.dataDir);
+    app = await buildApp({ config, db, secret, logger: opts.logger });
+    if (applied.length > 0)
+      app.log.info({ migrations: applied.map((m) => m.version) }, 'applied migrations');
+    if (config.database.kind === 'postgres' && !config.secret) {
+      app.log.warn(
+        'JOBFORGE_SECRET is not set: every instance behind a load balancer needs the same secret.',
+      );
+    }
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app?.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let stopping: Promise<void> | undefined;
+  const started = app;
+  return {
+    app: started,
+    db,
+    url: `http://${host}:${port}`,
+    stop() {
+      stopping ??= (async () => {
+        await started.close(); // stops accepting, waits for in-flight requests
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}

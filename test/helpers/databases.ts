@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { Config } from '../../src/server/config.ts';
+import { loadConfig } from '../../src/server/config.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+/**
+ * The databases every database test runs on. Both by default: CI starts PostgreSQL 15
+ * (.ci/run). JOBFORGE_TEST_DATABASES=pglite narrows it explicitly; nothing is skipped silently.
+ */
+export function dbKinds(): DbKind[] {
+  const raw = process.env.JOBFORGE_TEST_DATABASES ?? 'pglite,postgres';
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is DbKind => s === 'pglite' || s === 'postgres');
+}
+
+const PG_HOST = process.env.JOBFORGE_TEST_PG_HOST ?? '127.0.0.1:5432';
+const OWNER = process.env.JOBFORGE_TEST_PG_OWNER ?? 'jobforge_owner:jobforge';
+const RUNTIME = process.env.JOBFORGE_TEST_PG_RUNTIME ?? 'jobforge_runtime:jobforge';
+
+export interface TestDatabase {
+  kind: DbKind;
+  config: Config;
+  /** Removes the database (or the data directory). */
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database of the given kind, and a Config pointing at it. */
+export async function createTestDatabase(
+  kind: DbKind,
+  env: Record<string, string> = {},
+): Promise<TestDatabase> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jobforge-test-'));
+  const base = {
+    PORT: '0',
+    JOBFORGE_DATA_DIR: dataDir,
+    JOBFORGE_LOG_LEVEL: process.env.JOBFORGE_TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  };
+  if (kind === 'pglite') {
+    return {
+      kind,
+      config: loadConfig(base),
+      drop: () => fs.rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `jobforge_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `postgres://${OWNER}@${PG_HOST}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    kind,
+    config: loadConfig({
+      ...base,
+      DATABASE_URL: `postgres://${RUNTIME}@${PG_HOST}/${name}`,
+      JOBFORGE_MIGRATION_DATABASE_URL: `postgres://${OWNER}@${PG_HOST}/${name}`,
+      JOBFORGE_DATABASE_POOL_SIZE: '5',
+    }),
+    async drop() {
+      await fs.rm(dataDir, { recursive: true, force: true });
+      const c = new pg.Client({ connectionString: `postgres://${OWNER}@${PG_HOST}/postgres` });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
