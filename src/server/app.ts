@@ -19,6 +19,10 @@ import type { AppDeps } from './http/api.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installMetrics } from './http/metrics.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { resumesRoutes } from './resumes/resumes.routes.ts';
+import { applicationsRoutes } from './applications/applications.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
+import { searchRoutes } from './search/search.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 const BODY_LIMIT = 1024 * 1024;
@@ -32,7 +36,14 @@ export interface BuildAppOptions {
 }
 
 /** The feature route modules, each registered under /api/v1. */
-const features = [authRoutes, usersRoutes];
+const features = [
+  authRoutes,
+  usersRoutes,
+  resumesRoutes,
+  applicationsRoutes,
+  documentsRoutes,
+  searchRoutes,
+];
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { config, db } = opts;
