@@ -1,3 +1,28 @@
+import { errorBody } from '../../contracts/common.ts';
+import { searchQuery, searchResult } from '../../contracts/search.ts';
 import type { ApiApp, AppDeps } from '../http/api.ts';
+import { authenticate, authOf } from '../http/authenticate.ts';
+import { SearchService } from './search.service.ts';
 
-export function searchRoutes(_app: ApiApp, _deps: AppDeps): void {}
+export function searchRoutes(app: ApiApp, deps: AppDeps): void {
+  const service = new SearchService(deps.tenant);
+  app.get(
+    '/search',
+    {
+      onRequest: authenticate(deps.tokens),
+      schema: {
+        tags: ['search'],
+        summary: 'Search your applications, resumes and documents',
+        description:
+          'Full-text search with English stemming, ranked by relevance. Supports "quoted phrases", ' +
+          '-excluded words and `or`. Only your own data is searched.',
+        querystring: searchQuery,
+        response: { 200: searchResult, 400: errorBody, 401: errorBody },
+      },
+    },
+    async (req) => ({
+      query: req.query.q,
+      items: await service.run(authOf(req), req.query.q, req.query.kinds, req.query.limit),
+    }),
+  );
+}
