@@ -116,6 +116,11 @@ export async function throttleState(tx: Tx, keys: Buffer[], windowSeconds: numbe
 }
 
 export async function recordFailure(tx: Tx, keys: Buffer[], windowSeconds: number): Promise<void> {
+  // Expired windows are dropped here, on the failure path, so the table stays small without a job.
+  await tx.query(
+    'DELETE FROM auth_throttle WHERE window_started_at < now() - make_interval(secs => $1)',
+    [windowSeconds],
+  );
   await tx.query(
     `INSERT INTO auth_throttle (key, failures, window_started_at)
      SELECT k, 1, now() FROM unnest($1::bytea[]) AS k
