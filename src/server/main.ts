@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { assertCatalogSafe } from './db/catalog-check.ts';
+import { assertCatalogSafe, loginRoleWarnings } from './db/catalog-check.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
@@ -31,6 +31,7 @@ export async function startServer(
     app = await buildApp({ config, db, secret, logger: opts.logger });
     if (applied.length > 0)
       app.log.info({ migrations: applied.map((m) => m.version) }, 'applied migrations');
+    for (const warning of await loginRoleWarnings(db)) app.log.warn(warning);
     if (config.database.kind === 'postgres' && !config.secret) {
       app.log.warn(
         'JOBFORGE_SECRET is not set: every instance behind a load balancer needs the same secret.',

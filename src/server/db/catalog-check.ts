@@ -48,11 +48,12 @@ export async function catalogProblems(db: Database): Promise<string[]> {
     const role = await tx.query<{
       rolsuper: boolean;
       rolbypassrls: boolean;
-      owns: number;
+      owns: string | null;
       admin: boolean;
     }>(
       `SELECT r.rolsuper, r.rolbypassrls,
-              (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owns,
+              (SELECT string_agg(c.relname, ', ' ORDER BY c.relname)
+                 FROM pg_class c WHERE c.relowner = r.oid) AS owns,
               pg_has_role(r.oid, $2, 'MEMBER') AS admin
          FROM pg_roles r WHERE r.rolname = $1`,
       [APP_ROLE, ADMIN_ROLE],
@@ -62,7 +63,7 @@ export async function catalogProblems(db: Database): Promise<string[]> {
     else {
       if (r.rolsuper) problems.push(`role ${APP_ROLE} is a superuser`);
       if (r.rolbypassrls) problems.push(`role ${APP_ROLE} has BYPASSRLS`);
-      if (r.owns > 0) problems.push(`role ${APP_ROLE} owns ${r.owns} relation(s)`);
+      if (r.owns) problems.push(`role ${APP_ROLE} owns relation(s) ${r.owns}`);
       if (r.admin) problems.push(`role ${APP_ROLE} is a member of ${ADMIN_ROLE}`);
     }
     const supers = await tx.query<{ rolname: string }>(
@@ -80,4 +81,32 @@ export async function catalogProblems(db: Database): Promise<string[]> {
 export async function assertCatalogSafe(db: Database): Promise<void> {
   const problems = await catalogProblems(db);
   if (problems.length > 0) throw new UnsafeDatabaseError(problems);
+}
+
+/**
+ * Warnings about the login role behind DATABASE_URL. Requests still run as jobforge_app (SET
+ * LOCAL ROLE), but a login role that is superuser or owns the tables could climb back with
+ * RESET ROLE if SQL were ever injected. PGlite always logs in as superuser, so only the server
+ * is checked.
+ */
+export async function loginRoleWarnings(db: Database): Promise<string[]> {
+  if (db.kind !== 'postgres') return [];
+  const { rows } = await db.withUser(null, (tx) =>
+    tx.query<{ name: string; rolsuper: boolean; rolbypassrls: boolean; owns: number }>(
+      `SELECT r.rolname AS name, r.rolsuper, r.rolbypassrls,
+              (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relowner = r.oid) AS owns
+         FROM pg_roles r WHERE r.rolname = session_user`,
+    ),
+  );
+  const r = rows[0];
+  if (!r) return [];
+  const warnings: string[] = [];
+  if (r.rolsuper || r.rolbypassrls) {
+    warnings.push(`DATABASE_URL logs in as ${r.name}, which can bypass row-level security`);
+  }
+  if (r.owns > 0) warnings.push(`DATABASE_URL logs in as ${r.name}, which owns the tables`);
+  return warnings.map(
+    (w) => `${w}; use a login role that can only become ${APP_ROLE} (docs/operations.md)`,
+  );
 }
