@@ -80,6 +80,14 @@ export async function find(tx: Tx, userId: string, id: string): Promise<Applicat
   return rows[0];
 }
 
+export async function applicationExists(tx: Tx, userId: string, id: string): Promise<boolean> {
+  const { rows } = await tx.query<{ found: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1 AND user_id = $2) AS found',
+    [id, userId],
+  );
+  return rows[0]?.found === true;
+}
+
 /**
  * Locks the application row until the transaction ends and returns its status (undefined: not
  * the user's). Writers of an application's status or documents take this lock first, so that

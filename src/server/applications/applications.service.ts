@@ -64,7 +64,7 @@ export class ApplicationsService {
 
   events(auth: AuthContext, id: string) {
     return this.tenant(auth, async (tx) => {
-      if (!(await repo.find(tx, auth.userId, id))) missing();
+      if (!(await repo.applicationExists(tx, auth.userId, id))) missing();
       return { items: await events.listEvents(tx, auth.userId, id) };
     });
   }

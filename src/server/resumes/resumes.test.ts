@@ -132,20 +132,27 @@ for (const kind of dbKinds()) {
       );
     });
 
-    test('when two first resumes are created at once, then exactly one is primary', async () => {
+    test('when first resumes are created and promoted at once, then exactly one is primary and nothing fails', async () => {
       const u = await s.register();
-      const results = await Promise.all(
-        [1, 2, 3].map((i) =>
+      const created = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
           s.request('POST', '/api/v1/resumes', {
             token: u.token,
             body: { name: `R${i}`, content: CONTENT },
           }),
         ),
       );
-      assert.deepEqual(
-        results.map((r) => r.status),
-        [201, 201, 201],
+      assert.deepEqual(new Set(created.map((r) => r.status)), new Set([201]));
+      assert.equal((await primaries(u.token)).length, 1);
+      const promoted = await Promise.all(
+        created.map((r) =>
+          s.request('PATCH', `/api/v1/resumes/${r.body.id}`, {
+            token: u.token,
+            body: { is_primary: true },
+          }),
+        ),
       );
+      assert.deepEqual(new Set(promoted.map((r) => r.status)), new Set([200]));
       assert.equal((await primaries(u.token)).length, 1);
     });
 

@@ -1,0 +1,86 @@
+import type { Document, DocumentType, DocumentVersion } from '../../contracts/documents.ts';
+// The applications feature owns the application row and its timeline; documents only lock the
+// row, check it exists and append to the timeline through these two modules.
+import { recordEvent } from '../applications/application-events.repository.ts';
+import { applicationExists, lockApplication } from '../applications/applications.repository.ts';
+import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { Tx } from '../db/database.ts';
+import { notFound } from '../http/errors.ts';
+import * as repo from './documents.repository.ts';
+
+/**
+ * An application's documents, one per type, each with its full version history (the current
+ * content included). Writes lock the application row first: concurrent saves of one document run
+ * one after another, so versions never collide and a racing first save becomes version 2.
+ */
+export class DocumentsService {
+  constructor(private readonly tenant: Tenant) {}
+
+  list(auth: AuthContext, applicationId: string): Promise<{ items: Document[] }> {
+    return this.tenant(auth, async (tx) => {
+      await this.mustExist(tx, auth.userId, applicationId);
+      return { items: await repo.list(tx, auth.userId, applicationId) };
+    });
+  }
+
+  get(auth: AuthContext, applicationId: string, type: DocumentType): Promise<Document> {
+    return this.tenant(auth, async (tx) => {
+      await this.mustExist(tx, auth.userId, applicationId);
+      return (await repo.find(tx, auth.userId, applicationId, type)) ?? missing('document');
+    });
+  }
+
+  /** Creates (created: true) or replaces the document; identical content changes nothing. */
+  save(
+    auth: AuthContext,
+    applicationId: string,
+    type: DocumentType,
+    content: string,
+  ): Promise<{ document: Document; created: boolean }> {
+    return this.tenant(auth, async (tx) => {
+      if (!(await lockApplication(tx, auth.userId, applicationId))) missing('application');
+      const current = await repo.find(tx, auth.userId, applicationId, type);
+      if (current?.content === content) return { document: current, created: false };
+      const document = current
+        ? await repo.replaceContent(tx, auth.userId, current.id, content)
+        : await repo.insert(tx, auth.userId, applicationId, type, content);
+      await repo.insertVersion(tx, auth.userId, document, 'user');
+      await recordEvent(tx, auth.userId, applicationId, {
+        kind: 'document_saved',
+        document_type: type,
+      });
+      return { document, created: !current };
+    });
+  }
+
+  async delete(auth: AuthContext, applicationId: string, type: DocumentType): Promise<void> {
+    await this.tenant(auth, async (tx) => {
+      if (!(await lockApplication(tx, auth.userId, applicationId))) missing('application');
+      if (!(await repo.remove(tx, auth.userId, applicationId, type))) missing('document');
+      await recordEvent(tx, auth.userId, applicationId, {
+        kind: 'document_deleted',
+        document_type: type,
+      });
+    });
+  }
+
+  versions(
+    auth: AuthContext,
+    applicationId: string,
+    type: DocumentType,
+  ): Promise<{ items: DocumentVersion[] }> {
+    return this.tenant(auth, async (tx) => {
+      await this.mustExist(tx, auth.userId, applicationId);
+      const doc = (await repo.find(tx, auth.userId, applicationId, type)) ?? missing('document');
+      return { items: await repo.listVersions(tx, auth.userId, doc.id) };
+    });
+  }
+
+  private async mustExist(tx: Tx, userId: string, applicationId: string): Promise<void> {
+    if (!(await applicationExists(tx, userId, applicationId))) missing('application');
+  }
+}
+
+const missing = (what: 'application' | 'document'): never => {
+  throw notFound(what);
+};
