@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 export class DataDirLockedError extends Error {
-  constructor(dir: string, pid: number) {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
     super(
       `The data directory ${dir} is in use by another Job Forge process (pid ${pid}). ` +
         'Only one process may open the embedded database: stop the other process first, ' +

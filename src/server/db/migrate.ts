@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Database } from './database.ts';
+import type { Database, Tx } from './database.ts';
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -63,12 +63,19 @@ export async function migrate(db: Database, dir?: string): Promise<Migration[]> 
   });
 }
 
+/** The newest migration applied (0 on a database never migrated). */
+export async function schemaVersionIn(tx: Tx): Promise<number> {
+  // Two statements: a query naming a missing table fails at parse time, whatever a CASE says.
+  const { rows: found } = await tx.query<{ t: string | null }>(
+    "SELECT to_regclass('schema_migrations')::text AS t",
+  );
+  if (found[0]?.t == null) return 0;
+  const { rows } = await tx.query<{ v: number | null }>(
+    'SELECT max(version) AS v FROM schema_migrations',
+  );
+  return rows[0]?.v ?? 0;
+}
+
 export async function schemaVersion(db: Database): Promise<number> {
-  return db.asOwner(async (tx) => {
-    const { rows } = await tx.query<{ v: number | null }>(
-      `SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN NULL
-              ELSE (SELECT max(version) FROM schema_migrations) END AS v`,
-    );
-    return rows[0]?.v ?? 0;
-  });
+  return db.asOwner(schemaVersionIn);
 }

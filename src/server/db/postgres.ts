@@ -68,13 +68,15 @@ export function openPostgres(opts: {
   pool.on('error', () => {});
   let ownerPool: pg.Pool | undefined;
   const owner = () => {
-    ownerPool ??= new pg.Pool({
-      connectionString: opts.migrationUrl,
-      max: 2,
-      types: typeParsers,
-      application_name: 'jobforge-owner',
-    });
-    ownerPool.on('error', () => {});
+    if (!ownerPool) {
+      ownerPool = new pg.Pool({
+        connectionString: opts.migrationUrl,
+        max: 2,
+        types: typeParsers,
+        application_name: 'jobforge-owner',
+      });
+      ownerPool.on('error', () => {});
+    }
     return ownerPool;
   };
   return {
