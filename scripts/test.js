@@ -43,7 +43,8 @@ child.on('exit', (code, signal) => {
   fs.rmSync(tap, { force: true });
   const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   const passed = count('pass');
-  const failed = count('fail') + count('cancelled');
+  // A failing before/after hook fails its suite without counting a test: never report 0 then.
+  const failed = Math.max(count('fail') + count('cancelled'), code === 0 ? 0 : 1);
   const skipped = count('skipped') + count('todo');
   console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(code ?? (signal ? 1 : 0));

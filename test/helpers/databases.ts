@@ -71,10 +71,28 @@ export async function createTestDatabase(
       const c = new pg.Client({ connectionString: `postgres://${OWNER}@${PG_HOST}/postgres` });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropWhenIdle(c, name);
       } finally {
         await c.end();
       }
     },
   };
+}
+
+/**
+ * Drops a test database once its last connection has gone. A pool that has just ended may
+ * still have backends shutting down, and the owner role may not terminate another role's
+ * backends (WITH (FORCE) then fails with 42501), so wait for them instead.
+ */
+async function dropWhenIdle(c: pg.Client, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name}`);
+      return;
+    } catch (err) {
+      // 55006: object_in_use (a backend has not exited yet).
+      if ((err as { code?: string }).code !== '55006' || attempt >= 100) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
