@@ -72,7 +72,7 @@ function bodies(sample: Record<string, unknown>) {
 }
 
 for (const kind of dbKinds()) {
-  describe(`write routes under random and hostile bodies (${kind})`, () => {
+  describe(`routes under random and hostile input (${kind})`, () => {
     let s: TestServer;
     let owner: SeededUser;
     before(async () => {
@@ -124,6 +124,37 @@ for (const kind of dbKinds()) {
             }
           }),
           { numRuns: RUNS, seed: Number(process.env.JOBFORGE_FUZZ_SEED ?? Date.now() % 1e9) },
+        );
+      }
+      // Read routes with query parameters get the same treatment (search syntax, paging, sorting).
+      const reads = s.server.app.routeTable.filter(
+        (r) => r.method === 'GET' && r.schema?.querystring,
+      );
+      assert.ok(reads.length >= 2, 'the list and search routes were found');
+      for (const route of reads) {
+        const keys = allowedKeys(route.schema?.querystring) ?? new Set<string>();
+        const query = fc.dictionary(
+          fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 10 })),
+          fc.oneof(
+            hostileString.filter((v) => v.length < 2000),
+            fc.integer().map(String),
+            fc.constantFrom('-1', '1e9', 'NaN', 'asc', 'draft'),
+          ),
+          { maxKeys: 4 },
+        );
+        await fc.assert(
+          fc.asyncProperty(query, async (params) => {
+            const res = await s.request(
+              'GET',
+              `${route.url}?${new URLSearchParams(params).toString()}`,
+              { token: owner.token },
+            );
+            assert.ok(
+              res.status < 500,
+              `GET ${route.url} answered ${res.status} to ${JSON.stringify(params).slice(0, 300)}: ${res.text.slice(0, 300)}`,
+            );
+          }),
+          { numRuns: RUNS },
         );
       }
       // The owner still exists, owns what they owned, and nobody set their id or timestamps.
