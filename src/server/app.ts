@@ -103,7 +103,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
-    transform: jsonSchemaTransform,
+    // Everything under /api/v1 but sign-up/sign-in needs the bearer token.
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      const needsAuth =
+        input.url.startsWith(API_PREFIX) && !input.url.startsWith(`${API_PREFIX}/auth/`);
+      return needsAuth ? { ...out, schema: { ...out.schema, security: [{ bearer: [] }] } } : out;
+    },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(scalar, {

@@ -84,6 +84,8 @@ for (const kind of dbKinds()) {
       for (const path of ['/api/v1/auth/register', '/api/v1/users/me', '/api/v1/search']) {
         assert.ok(doc.body.paths[path], `${path} is documented`);
       }
+      assert.deepEqual(doc.body.paths['/api/v1/resumes'].get.security, [{ bearer: [] }]);
+      assert.equal(doc.body.paths['/api/v1/auth/login'].post.security, undefined);
       const page = await fetch(`${s.url}/docs/`);
       const html = await page.text();
       assert.equal(page.status, 200);
