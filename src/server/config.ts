@@ -32,6 +32,7 @@ const schema = z.object({
   JOBFORGE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   JOBFORGE_TRUST_PROXY: bool.default(false),
   JOBFORGE_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  JOBFORGE_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   JOBFORGE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -54,6 +55,8 @@ export interface Config {
   trustProxy: boolean;
   cookieSecure: 'auto' | boolean;
   logLevel: RawConfig['JOBFORGE_LOG_LEVEL'];
+  /** auto: readable lines on a terminal, JSON lines otherwise (log collectors). */
+  logFormat: RawConfig['JOBFORGE_LOG_FORMAT'];
 }
 
 export class ConfigError extends Error {
@@ -100,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure:
       e.JOBFORGE_COOKIE_SECURE === 'auto' ? 'auto' : e.JOBFORGE_COOKIE_SECURE === 'true',
     logLevel: e.JOBFORGE_LOG_LEVEL,
+    logFormat: e.JOBFORGE_LOG_FORMAT,
   };
 }
