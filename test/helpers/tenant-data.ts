@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { Database } from '../../src/server/db/database.ts';
 import { openDatabase } from '../../src/server/db/index.ts';
 import { migrate } from '../../src/server/db/migrate.ts';
@@ -24,35 +23,9 @@ export async function openMigratedDatabase(kind: DbKind): Promise<MigratedDataba
     db,
     async drop() {
       await db.close();
-      await untilDisconnected(test);
       await test.drop();
     },
   };
-}
-
-/**
- * A closed pool's backends leave the server a moment after the client side has gone; DROP
- * DATABASE … WITH (FORCE) run as the owner may not terminate the runtime role's stragglers.
- */
-async function untilDisconnected(test: TestDatabase): Promise<void> {
-  if (test.config.database.kind !== 'postgres') return;
-  const url = new URL(test.config.database.migrationUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    for (let i = 0; i < 50; i++) {
-      const { rows } = await client.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
-        [name],
-      );
-      if (rows[0]!.n === 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 /** Text that trips careless encoders: accents, emoji, quotes, backslashes, control characters. */
