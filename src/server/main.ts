@@ -54,6 +54,9 @@ export async function startServer(
     url: `http://${host}:${port}`,
     stop() {
       stopping ??= (async () => {
+        // A connection busy now goes idle once its response is sent; it must close then, not
+        // hold close() open for Fastify's 72-second keep-alive timeout.
+        started.server.keepAliveTimeout = 1;
         await started.close(); // stops accepting, waits for in-flight requests
         await db.close();
       })();

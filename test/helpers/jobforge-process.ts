@@ -42,6 +42,7 @@ export function spawnJobforge(args: string[], env: Record<string, string>): Jobf
       JOBFORGE_SECRET: '',
       PORT: '0',
       JOBFORGE_LOG_LEVEL: 'info',
+      JOBFORGE_LOG_FORMAT: 'json',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
