@@ -288,7 +288,12 @@ function convertForTarget(
 }
 
 function parseVectorText(table: string, column: string, text: string): number[] {
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
   if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'number')) {
     throw new OperatorError(
       'backup_malformed',
