@@ -24,7 +24,7 @@ for (const kind of dbKinds()) {
     const snapshot = async (u: SeededUser) => {
       const res = await s.request('GET', '/api/v1/users/me/export', { token: u.token });
       assert.equal(res.status, 200);
-      const { exported_at: _ignored, ...rest } = res.body;
+      const { exported_at: _exportedAt, ...rest } = res.body;
       return rest;
     };
 
