@@ -29,8 +29,9 @@ export async function startServer(
     await assertCatalogSafe(db);
     const secret = await resolveSecret(config.secret, config.dataDir);
     app = await buildApp({ config, db, secret, logger: opts.logger });
-    if (applied.length > 0)
-      app.log.info({ migrations: applied.map((m) => m.version) }, 'applied migrations');
+    if (applied.length > 0) {
+      app.log.info(`Applied migrations ${applied.map((m) => `${m.version}_${m.name}`).join(', ')}`);
+    }
     for (const warning of await loginRoleWarnings(db)) app.log.warn(warning);
     if (config.database.kind === 'postgres' && !config.secret) {
       app.log.warn(
