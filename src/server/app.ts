@@ -18,6 +18,7 @@ import type { Database } from './db/database.ts';
 import type { AppDeps } from './http/api.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installMetrics } from './http/metrics.ts';
+import { registerWebApp } from './http/web-app.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { resumesRoutes } from './resumes/resumes.routes.ts';
 import { applicationsRoutes } from './applications/applications.routes.ts';
@@ -180,5 +181,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
     { prefix: API_PREFIX },
   );
+  await registerWebApp(app);
   return app;
 }
