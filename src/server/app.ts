@@ -24,6 +24,9 @@ import { resumesRoutes } from './resumes/resumes.routes.ts';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
+import { statsRoutes } from './stats/stats.routes.ts';
+import { generationRoutes } from './generation/generation.routes.ts';
+import { aiSettingsRoutes } from './ai-settings/ai-settings.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -57,6 +60,9 @@ const features = [
   applicationsRoutes,
   documentsRoutes,
   searchRoutes,
+  statsRoutes,
+  generationRoutes,
+  aiSettingsRoutes,
 ];
 
 function loggerOptions(config: Config) {
