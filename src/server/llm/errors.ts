@@ -1,0 +1,74 @@
+import { LlmError, parseRetryAfter } from './provider.ts';
+
+/** What an HTTP failure means to the user, for one provider. */
+export interface ErrorContext {
+  /** "Anthropic", "OpenAI", or "the server at http://…" for OpenAI-compatible ones. */
+  label: string;
+  model: string;
+  endpoint: string;
+}
+
+interface HttpLike {
+  status?: number;
+  headers?: Headers;
+  message?: string;
+}
+
+/** The provider's own explanation, shortened: useful in a 400, noise elsewhere. */
+function detail(message: string | undefined): string {
+  const text = (message ?? '').replace(/\s+/g, ' ').trim();
+  return text ? `: ${text.slice(0, 300)}` : '';
+}
+
+/** Maps an HTTP status from a provider to an error a user can act on. */
+export function fromHttpStatus(ctx: ErrorContext, err: HttpLike): LlmError {
+  const status = err.status ?? 0;
+  const retryAfterMs = parseRetryAfter(err.headers?.get('retry-after'));
+  if (status === 401 || status === 403) {
+    return new LlmError(
+      'auth',
+      `The API key was rejected by ${ctx.label} (HTTP ${status}). Check the key in your AI settings or the server's environment.`,
+    );
+  }
+  if (status === 404) {
+    return new LlmError(
+      'not_found',
+      `Model ${ctx.model} was not found on ${ctx.endpoint} (HTTP 404). Check the model name (for Ollama: \`ollama pull ${ctx.model}\`) and the base URL.`,
+    );
+  }
+  if (status === 429) {
+    return new LlmError(
+      'rate_limited',
+      `${ctx.label} is rate-limiting requests (HTTP 429) and still was after several attempts. Try again later or raise the account's limits.`,
+      retryAfterMs,
+    );
+  }
+  if (status >= 500) {
+    return new LlmError(
+      'server',
+      `${ctx.label} had a server error (HTTP ${status}${status === 529 ? ', overloaded' : ''}) and still did after several attempts. Try again later.`,
+      retryAfterMs,
+    );
+  }
+  if (status === 408) {
+    return new LlmError('timeout', `${ctx.label} timed out the request (HTTP 408).`, retryAfterMs);
+  }
+  return new LlmError(
+    'bad_request',
+    `${ctx.label} refused the request for model ${ctx.model} (HTTP ${status})${detail(err.message)}`,
+  );
+}
+
+export const connectionError = (ctx: ErrorContext, cause: unknown) =>
+  new LlmError(
+    'connection',
+    `Could not reach ${ctx.label} at ${ctx.endpoint}${detail((cause as Error | undefined)?.message)}. Check the base URL and that the server is running.`,
+  );
+
+export const timeoutError = (ctx: ErrorContext) =>
+  new LlmError('timeout', `${ctx.label} did not answer in time (model ${ctx.model}).`);
+
+export const malformedError = (ctx: ErrorContext, what: string) =>
+  new LlmError('malformed', `${ctx.label} sent a response Job Forge cannot read: ${what}.`);
+
+export const cancelledError = () => new LlmError('cancelled', 'The request was cancelled.');

@@ -1,0 +1,52 @@
+import { AnthropicProvider } from './anthropic.ts';
+import { OfflineProvider } from './offline/offline-provider.ts';
+import { OpenAiProvider } from './openai.ts';
+import type { LlmError, LlmProvider, ProviderKind } from './provider.ts';
+import { withRetries, type RetryPolicy } from './retry.ts';
+
+export type { LlmProvider, ProviderKind, StreamEvent, Usage, TextRequest } from './provider.ts';
+export { LlmError } from './provider.ts';
+export type { RetryPolicy } from './retry.ts';
+
+/** Which provider and model to draft with, and how to reach it. */
+export interface ProviderSettings {
+  kind: ProviderKind;
+  model: string;
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+}
+
+export interface ProviderOptions {
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** The offline engine streams in chunks like a real provider; 0 in tests. */
+  offlineChunkDelayMs?: number;
+  onRetry?: (err: LlmError, attempt: number, delayMs: number) => void;
+}
+
+/** The one place that turns settings into a provider; every provider gets the same retries. */
+export function createProvider(s: ProviderSettings, opts: ProviderOptions): LlmProvider {
+  const inner = ((): LlmProvider => {
+    switch (s.kind) {
+      case 'offline':
+        return new OfflineProvider({ chunkDelayMs: opts.offlineChunkDelayMs ?? 0 });
+      case 'anthropic':
+        return new AnthropicProvider({
+          apiKey: s.apiKey ?? '',
+          model: s.model,
+          baseUrl: s.baseUrl,
+          timeoutMs: opts.timeoutMs,
+        });
+      case 'openai':
+      case 'openai-compatible':
+        return new OpenAiProvider({
+          kind: s.kind,
+          apiKey: s.apiKey,
+          model: s.model,
+          baseUrl: s.baseUrl,
+          timeoutMs: opts.timeoutMs,
+        });
+    }
+  })();
+  return withRetries(inner, opts.retry, opts.onRetry);
+}

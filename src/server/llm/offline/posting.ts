@@ -1,0 +1,157 @@
+import { cleanText, isBullet, sentences, stripBullet, stripMarkdown } from './text.ts';
+import { SKILLS } from './vocabulary.ts';
+
+export interface Requirement {
+  text: string;
+  importance: 'must' | 'nice';
+}
+
+export interface PostingAnalysis {
+  role: string;
+  company: string;
+  location: string | null;
+  salary: string | null;
+  responsibilities: string[];
+  requirements: Requirement[];
+  skills: string[];
+  /** Sentences about the company itself, as the posting words them. */
+  about: string[];
+}
+
+type Section = 'responsibilities' | 'must' | 'nice' | 'about' | 'other';
+
+// Headings in English, German, French and Spanish; the first match wins.
+const HEADINGS: [RegExp, Section][] = [
+  [
+    /nice[- ]to[- ]have|bonus|preferred|plus if|a plus|wünschenswert|von vorteil|atout|deseable/i,
+    'nice',
+  ],
+  [
+    /requirement|qualification|must[- ]have|what you (bring|need|have)|who you are|you have|profile|skills|anforderungen|ihr profil|profil|exigences|requisitos/i,
+    'must',
+  ],
+  [
+    /responsibilit|what you('ll| will) do|the role|your (job|tasks|day)|duties|aufgaben|missions|responsabilidades|funciones/i,
+    'responsibilities',
+  ],
+  [/about (us|the company)|who we are|über uns|qui sommes|sobre nosotros/i, 'about'],
+  [
+    /benefit|we offer|perks|salary|compensation|wir bieten|nous offrons|ofrecemos|how to apply/i,
+    'other',
+  ],
+];
+
+const NICE_WORDS =
+  /\b(nice to have|a plus|bonus|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
+const MUST_WORDS =
+  /\b(experience (with|in)|knowledge of|proficien|familiar|you have|required|must|degree|license|licen[cs]ed|certifi|fluent|erfahrung|kenntnisse|expérience|experiencia)\b/i;
+const DUTY_WORDS =
+  /\b(you will|you'll|responsible for|own the|build|lead|manage|develop|design|deliver)\b/i;
+
+const SALARY =
+  /(?:(?:CHF|EUR|USD|GBP)\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?)?|[$€£]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?[$€£]?\s?\d[\d,.]*\s?[kK]?)?|\d[\d,.]*\s?[kK]?\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?\s?(?:€|EUR|USD|GBP|CHF)|\d[\d,.]*\s?(?:€|EUR|USD|GBP|CHF))(?:\s*(?:per|\/|a|pro)\s*(?:year|yr|annum|hour|hr|month|jahr|stunde))?/i;
+
+function headingOf(line: string): Section | undefined {
+  const bare = stripMarkdown(line).replace(/:$/, '');
+  const looksLikeHeading =
+    /^#+\s/.test(line) ||
+    /:$/.test(line.trim()) ||
+    (bare.length <= 60 && !/[.!?]$/.test(bare) && !isBullet(line) && bare.split(/\s+/).length <= 6);
+  if (!looksLikeHeading) return undefined;
+  for (const [re, section] of HEADINGS) if (re.test(bare)) return section;
+  return /^#+\s/.test(line) || /:$/.test(line.trim()) ? 'other' : undefined;
+}
+
+/** Skills named in the text: the vocabulary, plus acronyms (AWS, ICU, CPA) anywhere in it. */
+export function skillsIn(text: string): string[] {
+  const lower = ` ${text.toLowerCase()} `;
+  const found = SKILLS.filter((s) => {
+    const escaped = s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    return new RegExp(`(^|[^\\p{L}\\p{N}+#])${escaped}(?=$|[^\\p{L}\\p{N}+#])`, 'u').test(lower);
+  });
+  const acronyms = (text.match(/\b[A-Z][A-Z0-9&]{1,5}\b/g) ?? []).filter(
+    (a) => !/^(I|A|OR|AND|THE|WE|YOU|US|EU|UK|HR|CV|OK|TBD|FTE)$/.test(a),
+  );
+  const all = [...found, ...acronyms.map((a) => a.toLowerCase())];
+  return [...new Set(all)];
+}
+
+/**
+ * Reads a job posting the way a careful person skims it: headings decide what a bullet is
+ * (responsibility, must-have, nice-to-have); wording decides when there are no headings.
+ */
+export function analyzePosting(job: {
+  company: string;
+  role: string;
+  location: string | null;
+  description: string;
+}): PostingAnalysis {
+  const text = cleanText(job.description);
+  const responsibilities: string[] = [];
+  const requirements: Requirement[] = [];
+  const about: string[] = [];
+  let section: Section = 'other';
+  let sawSections = false;
+  const loose: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const heading = headingOf(line);
+    if (heading) {
+      section = heading;
+      sawSections = true;
+      continue;
+    }
+    const item = stripMarkdown(line);
+    if (!item) continue;
+    if (section === 'other' && !isBullet(line)) {
+      loose.push(...sentences(item));
+      continue;
+    }
+    switch (section) {
+      case 'responsibilities':
+        responsibilities.push(item);
+        break;
+      case 'must':
+      case 'nice':
+        requirements.push({
+          text: item,
+          importance: section === 'nice' || NICE_WORDS.test(item) ? 'nice' : 'must',
+        });
+        break;
+      case 'about':
+        about.push(item);
+        break;
+      case 'other':
+        loose.push(item);
+        break;
+    }
+  }
+  // Prose postings, or prose around the sections: classify each sentence by its wording.
+  for (const s of loose) {
+    const item = stripBullet(s);
+    if (NICE_WORDS.test(item)) requirements.push({ text: item, importance: 'nice' });
+    else if (MUST_WORDS.test(item)) requirements.push({ text: item, importance: 'must' });
+    else if (DUTY_WORDS.test(item) && !sawSections) responsibilities.push(item);
+    else if (new RegExp(`\\b(we|${escapeRe(job.company)})\\b`, 'i').test(item)) about.push(item);
+  }
+  const salaryMatch = SALARY.exec(text);
+  const locationLine = /(?:^|\n)\s*(?:location|standort|lieu|ubicación)\s*:\s*([^\n]+)/i.exec(text);
+  const remote = /\b(fully remote|remote|hybrid|on-site|onsite)\b[^.\n]*/i.exec(text);
+  return {
+    role: job.role,
+    company: job.company,
+    location: job.location ?? locationLine?.[1]?.trim() ?? remote?.[0]?.trim() ?? null,
+    salary: salaryMatch ? salaryMatch[0].trim() : null,
+    responsibilities: dedupe(responsibilities),
+    requirements: dedupeBy(requirements, (r) => r.text),
+    skills: skillsIn(requirements.map((r) => r.text).join('\n') || text),
+    about: dedupe(about).slice(0, 5),
+  };
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const dedupe = (xs: string[]) => [...new Set(xs)];
+function dedupeBy<T>(xs: T[], key: (x: T) => string): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => !seen.has(key(x)) && seen.add(key(x)));
+}

@@ -1,0 +1,82 @@
+import { LlmError, type LlmProvider, type StreamEvent, type TextRequest } from './provider.ts';
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  attempts: number;
+  /** First backoff; doubles on each further attempt, plus up to 25 % jitter. */
+  baseDelayMs: number;
+  /** Longest wait we accept, Retry-After included; a provider asking for more fails now. */
+  maxDelayMs: number;
+}
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new LlmError('cancelled', 'The request was cancelled.'));
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(new LlmError('cancelled', 'The request was cancelled.'));
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** The wait before attempt `attempt + 1`, or undefined when we should give up. */
+export function retryDelay(err: unknown, attempt: number, policy: RetryPolicy): number | undefined {
+  if (!(err instanceof LlmError) || !err.retryable || attempt >= policy.attempts) return undefined;
+  const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.25);
+  const wait = Math.max(err.retryAfterMs ?? 0, backoff);
+  return wait > policy.maxDelayMs && err.retryAfterMs !== undefined
+    ? undefined
+    : Math.min(wait, policy.maxDelayMs);
+}
+
+/**
+ * One retry policy for every provider (the SDKs' own retries are off): 429, 5xx, timeouts and
+ * dropped connections are tried again with backoff, honouring Retry-After; 400/401/404 are not.
+ * A stream is retried only until its first delta: after that the text has been shown to the
+ * user, and starting over would duplicate it, so the failure is reported instead.
+ */
+export function withRetries(
+  inner: LlmProvider,
+  policy: RetryPolicy,
+  onRetry?: (err: LlmError, attempt: number, delayMs: number) => void,
+): LlmProvider {
+  return {
+    kind: inner.kind,
+    model: inner.model,
+    endpoint: inner.endpoint,
+    async *streamText(req: TextRequest): AsyncIterable<StreamEvent> {
+      for (let attempt = 1; ; attempt++) {
+        let started = false;
+        try {
+          for await (const event of inner.streamText(req)) {
+            started = true;
+            yield event;
+          }
+          return;
+        } catch (err) {
+          const delay = started ? undefined : retryDelay(err, attempt, policy);
+          if (delay === undefined) throw err;
+          onRetry?.(err as LlmError, attempt, delay);
+          await sleep(delay, req.signal);
+        }
+      }
+    },
+    async generateJson(req) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inner.generateJson(req);
+        } catch (err) {
+          const delay = retryDelay(err, attempt, policy);
+          if (delay === undefined) throw err;
+          onRetry?.(err as LlmError, attempt, delay);
+          await sleep(delay, req.signal);
+        }
+      }
+    },
+  };
+}

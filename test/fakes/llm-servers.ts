@@ -1,0 +1,285 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * Fake LLM servers on 127.0.0.1 speaking the real wire protocols (Anthropic Messages with its
+ * full SSE sequence; OpenAI chat completions with chunks and [DONE], as Ollama, LM Studio and
+ * vLLM serve them), so that tests drive the real SDKs. Each request takes the next step of the
+ * script; when the script runs out, `fallback` answers.
+ */
+export type Step =
+  | { kind: 'text'; chunks: string[]; usage?: { input: number; output: number }; delayMs?: number }
+  | { kind: 'error'; status: number; message?: string; retryAfter?: string }
+  /** Closes the socket before any response. */
+  | { kind: 'reset' }
+  /** Sends some chunks, then closes the socket mid-stream. */
+  | { kind: 'reset-mid-stream'; chunks: string[] }
+  /** Never answers (the client's timeout must fire). */
+  | { kind: 'hang' }
+  /** A 200 event stream whose data is not JSON. */
+  | { kind: 'malformed' };
+
+export interface RecordedRequest {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+export interface FakeServer {
+  url: string;
+  requests: RecordedRequest[];
+  /** Replaces the remaining script. */
+  script(steps: Step[]): void;
+  close(): Promise<void>;
+}
+
+export interface FakeOptions {
+  apiKey?: string;
+  models?: string[];
+  fallback?: Step;
+  /** Answer 400 to response_format json_schema, as older local servers do. */
+  noJsonSchema?: boolean;
+}
+
+type Protocol = 'anthropic' | 'openai';
+
+const sse = (res: http.ServerResponse, event: string | undefined, data: unknown) =>
+  res.write(
+    `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
+  );
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function errorBody(protocol: Protocol, status: number, message: string) {
+  const type =
+    status === 401
+      ? 'authentication_error'
+      : status === 404
+        ? 'not_found_error'
+        : status === 429
+          ? 'rate_limit_error'
+          : status === 529
+            ? 'overloaded_error'
+            : status >= 500
+              ? 'api_error'
+              : 'invalid_request_error';
+  return protocol === 'anthropic'
+    ? { type: 'error', error: { type, message } }
+    : { error: { message, type, code: null, param: null } };
+}
+
+async function streamAnthropic(
+  res: http.ServerResponse,
+  model: string,
+  step: Extract<Step, { kind: 'text' }>,
+) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const usage = step.usage ?? { input: 20, output: step.chunks.length };
+  sse(res, 'message_start', {
+    type: 'message_start',
+    message: {
+      id: 'msg_fake',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: usage.input, output_tokens: 1 },
+    },
+  });
+  sse(res, 'content_block_start', {
+    type: 'content_block_start',
+    index: 0,
+    content_block: { type: 'text', text: '' },
+  });
+  sse(res, 'ping', { type: 'ping' });
+  for (const text of step.chunks) {
+    if (step.delayMs) await wait(step.delayMs);
+    sse(res, 'content_block_delta', {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text },
+    });
+  }
+  sse(res, 'content_block_stop', { type: 'content_block_stop', index: 0 });
+  sse(res, 'message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: usage.output },
+  });
+  sse(res, 'message_stop', { type: 'message_stop' });
+  res.end();
+}
+
+async function streamOpenAi(
+  res: http.ServerResponse,
+  model: string,
+  step: Extract<Step, { kind: 'text' }>,
+) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const usage = step.usage ?? { input: 20, output: step.chunks.length };
+  const chunk = (delta: object, finish: string | null) => ({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  sse(res, undefined, chunk({ role: 'assistant', content: '' }, null));
+  for (const text of step.chunks) {
+    if (step.delayMs) await wait(step.delayMs);
+    sse(res, undefined, chunk({ content: text }, null));
+  }
+  sse(res, undefined, chunk({}, 'stop'));
+  sse(res, undefined, {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [],
+    usage: {
+      prompt_tokens: usage.input,
+      completion_tokens: usage.output,
+      total_tokens: usage.input + usage.output,
+    },
+  });
+  sse(res, undefined, '[DONE]');
+  res.end();
+}
+
+function whole(protocol: Protocol, model: string, text: string, usage = { input: 20, output: 10 }) {
+  return protocol === 'anthropic'
+    ? {
+        id: 'msg_fake',
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [{ type: 'text', text }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: usage.input, output_tokens: usage.output },
+      }
+    : {
+        id: 'chatcmpl-fake',
+        object: 'chat.completion',
+        created: 1_700_000_000,
+        model,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' },
+        ],
+        usage: {
+          prompt_tokens: usage.input,
+          completion_tokens: usage.output,
+          total_tokens: usage.input + usage.output,
+        },
+      };
+}
+
+async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer> {
+  let steps: Step[] = [];
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const expectedPath = protocol === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+    req.on('end', () => {
+      void (async () => {
+        const body = raw ? JSON.parse(raw) : undefined;
+        requests.push({ path: req.url ?? '', headers: req.headers, body });
+        const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(payload));
+        };
+        if (req.method !== 'POST' || req.url !== expectedPath)
+          return send(404, errorBody(protocol, 404, `no route ${req.url}`));
+        const key =
+          req.headers['x-api-key'] ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        if (opts.apiKey !== undefined && key !== opts.apiKey)
+          return send(401, errorBody(protocol, 401, 'invalid x-api-key'));
+        const model = String(body?.model);
+        if (opts.models && !opts.models.includes(model))
+          return send(
+            404,
+            errorBody(protocol, 404, `model "${model}" not found, try pulling it first`),
+          );
+        if (opts.noJsonSchema && body?.response_format?.type === 'json_schema')
+          return send(
+            400,
+            errorBody(protocol, 400, 'response_format json_schema is not supported'),
+          );
+        const step = steps.shift() ?? opts.fallback ?? { kind: 'text', chunks: ['ok'] };
+        switch (step.kind) {
+          case 'error':
+            return send(
+              step.status,
+              errorBody(protocol, step.status, step.message ?? `fake ${step.status}`),
+              step.retryAfter ? { 'retry-after': step.retryAfter } : {},
+            );
+          case 'reset':
+            return req.socket.destroy();
+          case 'hang':
+            return;
+          case 'malformed':
+            res.writeHead(200, { 'content-type': 'text/event-stream' });
+            sse(
+              res,
+              protocol === 'anthropic' ? 'content_block_delta' : undefined,
+              '{"type": not json',
+            );
+            return res.end();
+          case 'reset-mid-stream':
+            res.writeHead(200, { 'content-type': 'text/event-stream' });
+            for (const text of step.chunks) {
+              if (protocol === 'anthropic') {
+                sse(res, 'content_block_delta', {
+                  type: 'content_block_delta',
+                  index: 0,
+                  delta: { type: 'text_delta', text },
+                });
+              } else {
+                sse(res, undefined, {
+                  id: 'chatcmpl-fake',
+                  object: 'chat.completion.chunk',
+                  created: 1_700_000_000,
+                  model,
+                  choices: [{ index: 0, delta: { content: text }, finish_reason: null }],
+                });
+              }
+            }
+            await wait(20);
+            return req.socket.destroy();
+          case 'text':
+            if (!body?.stream)
+              return send(200, whole(protocol, model, step.chunks.join(''), step.usage));
+            return protocol === 'anthropic'
+              ? streamAnthropic(res, model, step)
+              : streamOpenAi(res, model, step);
+        }
+      })();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const host = `http://127.0.0.1:${port}`;
+  return {
+    // Anthropic's SDK takes the host; OpenAI's takes the /v1 prefix (stack notes).
+    url: protocol === 'anthropic' ? host : `${host}/v1`,
+    requests,
+    script(next) {
+      steps = [...next];
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export const startFakeAnthropic = (opts: FakeOptions = {}) => start('anthropic', opts);
+export const startFakeOpenAi = (opts: FakeOptions = {}) => start('openai', opts);
