@@ -1,0 +1,102 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  Application,
+  ApplicationEvent,
+  CreateApplication,
+  ListApplicationsQuery,
+  UpdateApplication,
+} from '../../../../contracts/applications.ts';
+import { api, qs } from '../../../lib/api-client.ts';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type ListQuery = Partial<ListApplicationsQuery>;
+
+export const listApplications = (q: ListQuery, signal?: AbortSignal) =>
+  api<Page<Application>>('GET', `/applications${qs({ ...q })}`, { signal });
+
+/** Every application (the board shows them all): pages of 100, the API's maximum. */
+export async function listAllApplications(signal?: AbortSignal): Promise<Application[]> {
+  const all: Application[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = await listApplications({ limit: 100, offset, sort: 'updated_at' }, signal);
+    all.push(...page.items);
+    if (all.length >= page.total || page.items.length === 0) return all;
+  }
+}
+
+export const useApplications = (q: ListQuery) =>
+  useQuery({
+    queryKey: ['applications', 'list', q],
+    queryFn: ({ signal }) => listApplications(q, signal),
+    placeholderData: keepPreviousData,
+  });
+
+export const useAllApplications = () =>
+  useQuery({
+    queryKey: ['applications', 'all'],
+    queryFn: ({ signal }) => listAllApplications(signal),
+  });
+
+export const useApplication = (id: string) =>
+  useQuery({
+    queryKey: ['applications', 'one', id],
+    queryFn: ({ signal }) => api<Application>('GET', `/applications/${id}`, { signal }),
+  });
+
+export const useApplicationEvents = (id: string) =>
+  useQuery({
+    queryKey: ['applications', 'events', id],
+    queryFn: ({ signal }) =>
+      api<{ items: ApplicationEvent[] }>('GET', `/applications/${id}/events`, { signal }),
+  });
+
+/** Anything that changes an application also changes lists, the timeline and the dashboard. */
+function useInvalidateApplications() {
+  const qc = useQueryClient();
+  return () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: ['applications'] }),
+      qc.invalidateQueries({ queryKey: ['stats'] }),
+      qc.invalidateQueries({ queryKey: ['search'] }),
+    ]);
+}
+
+export function useCreateApplication() {
+  const invalidate = useInvalidateApplications();
+  return useMutation({
+    mutationFn: (body: CreateApplication) => api<Application>('POST', '/applications', { body }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateApplication() {
+  const invalidate = useInvalidateApplications();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: UpdateApplication }) =>
+      api<Application>('PATCH', `/applications/${id}`, { body: patch }),
+    onSettled: invalidate,
+  });
+}
+
+export function useDeleteApplication() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>('DELETE', `/applications/${id}`),
+    // Not the deleted application's own queries: refetching them could only answer 404.
+    onSuccess: (_data, id) =>
+      Promise.all([
+        qc.invalidateQueries({
+          queryKey: ['applications'],
+          predicate: (q) => q.queryKey[2] !== id,
+        }),
+        qc.invalidateQueries({ queryKey: ['stats'] }),
+        qc.invalidateQueries({ queryKey: ['search'] }),
+      ]),
+  });
+}

@@ -1,0 +1,151 @@
+import { useMemo, useState, type DragEvent } from 'react';
+import { Link } from 'react-router';
+import type { Application, ApplicationStatus } from '../../../../contracts/applications.ts';
+import { cn } from '../../../components/ui/cn.ts';
+import {
+  Alert,
+  EmptyState,
+  errorMessage,
+  PageTitle,
+  QueryError,
+  Spinner,
+} from '../../../components/ui/feedback.tsx';
+import { useAllApplications, useUpdateApplication } from '../api/applications.ts';
+import { moveCard, STATUSES, STATUS_LABELS, toColumns, type Columns } from '../board-logic.ts';
+import { StatusSelect } from './status.tsx';
+
+const DRAG_TYPE = 'application/x-jobforge-application';
+
+function BoardCard({
+  app,
+  onMove,
+}: {
+  app: Application;
+  onMove: (id: string, to: ApplicationStatus) => void;
+}) {
+  return (
+    <li
+      draggable
+      onDragStart={(e) => {
+        e.dataTransfer.setData(DRAG_TYPE, app.id);
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+      data-testid="board-card"
+      data-id={app.id}
+      className="cursor-grab rounded-md border border-slate-200 bg-white p-2 shadow-sm active:cursor-grabbing dark:border-slate-700 dark:bg-slate-800"
+    >
+      <Link to={`/applications/${app.id}`} className="block text-sm font-medium">
+        {app.role_title}
+      </Link>
+      <p className="text-xs text-slate-600 dark:text-slate-300">{app.company_name}</p>
+      <StatusSelect
+        className="mt-2"
+        value={app.status}
+        label={`Status of ${app.role_title} at ${app.company_name}`}
+        onChange={(to) => onMove(app.id, to)}
+      />
+    </li>
+  );
+}
+
+function Column({
+  status,
+  apps,
+  onMove,
+}: {
+  status: ApplicationStatus;
+  apps: Application[];
+  onMove: (id: string, to: ApplicationStatus) => void;
+}) {
+  const [over, setOver] = useState(false);
+  const accept = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(DRAG_TYPE)) return;
+    e.preventDefault();
+    setOver(true);
+  };
+  return (
+    <section
+      aria-labelledby={`col-${status}`}
+      data-testid={`column-${status}`}
+      onDragOver={accept}
+      onDragEnter={accept}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const id = e.dataTransfer.getData(DRAG_TYPE);
+        if (id) onMove(id, status);
+      }}
+      className={cn(
+        'flex min-h-40 w-64 shrink-0 flex-col rounded-lg border bg-slate-100 p-2 dark:bg-slate-900',
+        over ? 'border-indigo-500' : 'border-transparent',
+      )}
+    >
+      <h2 id={`col-${status}`} className="mb-2 flex justify-between px-1 text-sm font-semibold">
+        {STATUS_LABELS[status]}{' '}
+        <span className="text-slate-600 dark:text-slate-300">{apps.length}</span>
+      </h2>
+      <ul className="flex flex-col gap-2">
+        {apps.map((a) => (
+          <BoardCard key={a.id} app={a} onMove={onMove} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** One column per status; drag a card, or pick its status in the card's menu (keyboard). */
+export function BoardPage() {
+  const query = useAllApplications();
+  const update = useUpdateApplication();
+  // Optimistic view while a move is in flight; cleared when the list refetches.
+  const [optimistic, setOptimistic] = useState<Columns | null>(null);
+  const columns = useMemo(
+    () => optimistic ?? toColumns(query.data ?? []),
+    [optimistic, query.data],
+  );
+
+  const onMove = (id: string, to: ApplicationStatus) => {
+    const next = moveCard(columns, id, to);
+    if (next === columns) return;
+    setOptimistic(next);
+    update.mutate({ id, patch: { status: to } }, { onSettled: () => setOptimistic(null) });
+  };
+
+  const actions = (
+    <Link
+      to="/applications/new"
+      className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white no-underline hover:bg-indigo-700 dark:bg-indigo-500 dark:text-slate-950"
+    >
+      New application
+    </Link>
+  );
+  if (query.isPending) return <Spinner />;
+  if (query.isError) return <QueryError error={query.error} retry={() => void query.refetch()} />;
+  return (
+    <>
+      <PageTitle actions={actions}>Board</PageTitle>
+      {update.isError && (
+        <Alert>Could not move the application: {errorMessage(update.error)}</Alert>
+      )}
+      {query.data.length === 0 ? (
+        <EmptyState title="No applications yet">
+          Add the first job you are applying for:{' '}
+          <Link to="/applications/new">new application</Link>. It appears here as a card you can
+          drag from column to column as it progresses.
+        </EmptyState>
+      ) : (
+        <div
+          className="flex gap-3 overflow-x-auto pb-2"
+          aria-label="Applications by status"
+          role="region"
+          tabIndex={0}
+        >
+          {STATUSES.map((s) => (
+            <Column key={s} status={s} apps={columns[s]} onMove={onMove} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+import { useState } from 'react';
+import type { Document, DocumentType } from '../../../../contracts/documents.ts';
+import { Button } from '../../../components/ui/button.tsx';
+import { Alert, EmptyState, errorMessage } from '../../../components/ui/feedback.tsx';
+import { Field, Textarea } from '../../../components/ui/field.tsx';
+import { MarkdownView } from '../../../components/ui/markdown-view.tsx';
+import { DOCUMENT_LABELS, useSaveDocument } from '../api/documents.ts';
+import { VersionHistory } from './version-history.tsx';
+
+/** One document: rendered view, Markdown editor with preview, save, copy and history. */
+export function DocumentEditor({
+  applicationId,
+  type,
+  document,
+}: {
+  applicationId: string;
+  type: DocumentType;
+  document: Document | undefined;
+}) {
+  const save = useSaveDocument(applicationId, type);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(document?.content ?? '');
+  const [copied, setCopied] = useState<string | null>(null);
+  const [showHistory, setShowHistory] = useState(false);
+  const label = DOCUMENT_LABELS[type];
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(document?.content ?? '');
+      setCopied('Copied to the clipboard.');
+    } catch {
+      setCopied('The browser did not allow copying: select the text and copy it instead.');
+    }
+  };
+
+  if (editing) {
+    return (
+      <form
+        className="flex flex-col gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate(draft, { onSuccess: () => setEditing(false) });
+        }}
+      >
+        {save.isError && <Alert>{errorMessage(save.error)}</Alert>}
+        <div className="grid gap-3 lg:grid-cols-2">
+          <Field
+            label={`${label} (Markdown)`}
+            error={draft.trim() === '' ? 'must not be blank' : undefined}
+          >
+            {(p) => (
+              <Textarea {...p} rows={16} value={draft} onChange={(e) => setDraft(e.target.value)} />
+            )}
+          </Field>
+          <div>
+            <p className="mb-1 text-sm font-medium">Preview</p>
+            <div className="rounded-md border border-slate-200 p-3 dark:border-slate-700">
+              <MarkdownView source={draft} label={`${label} preview`} />
+            </div>
+          </div>
+        </div>
+        <div className="flex gap-2">
+          <Button type="submit" disabled={save.isPending || draft.trim() === ''}>
+            {save.isPending ? 'Saving…' : 'Save'}
+          </Button>
+          <Button variant="secondary" onClick={() => setEditing(false)}>
+            Cancel
+          </Button>
+        </div>
+      </form>
+    );
+  }
+  if (!document) {
+    return (
+      <EmptyState title={`No ${label.toLowerCase()} yet`}>
+        <p className="mb-3">
+          Write it here in Markdown; every save keeps a version you can go back to.
+        </p>
+        <Button onClick={() => setEditing(true)}>Write the {label.toLowerCase()}</Button>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button size="sm" onClick={() => setEditing(true)}>
+          Edit
+        </Button>
+        <Button size="sm" variant="secondary" onClick={() => void copy()}>
+          Copy
+        </Button>
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-expanded={showHistory}
+          onClick={() => setShowHistory(!showHistory)}
+        >
+          Version history
+        </Button>
+        <span className="text-xs text-slate-600 dark:text-slate-400">
+          Version {document.version} · saved {new Date(document.updated_at).toLocaleString()}
+        </span>
+      </div>
+      {copied && <Alert kind="info">{copied}</Alert>}
+      {showHistory && (
+        <VersionHistory
+          applicationId={applicationId}
+          type={type}
+          onUse={(content) => {
+            setDraft(content);
+            setEditing(true);
+          }}
+        />
+      )}
+      <article className="rounded-md border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
+        <MarkdownView source={document.content} label={label} />
+      </article>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import type { Session } from '../../contracts/auth.ts';
+import { getSession, signedIn, signedOut } from './session-store.ts';
+
+export const API = '/api/v1';
+
+/** An error answer of the API: `{"error": {"code", "message", "fields"?}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
+
+async function toApiError(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as {
+      error?: { code?: string; message?: string; fields?: Record<string, string> };
+    };
+    const e = body.error ?? {};
+    return new ApiError(
+      res.status,
+      e.code ?? 'error',
+      e.message ?? `The server answered ${res.status}.`,
+      e.fields,
+    );
+  } catch {
+    return new ApiError(res.status, 'error', `The server answered ${res.status}.`);
+  }
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/**
+ * Exchanges the refresh cookie for a new access token. Each refresh token works once and a
+ * reused one ends the whole session, so concurrent callers share one request.
+ */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    try {
+      const res = await fetch(`${API}/auth/refresh`, { method: 'POST' });
+      if (!res.ok) return false;
+      const s = (await res.json()) as Session;
+      signedIn(s.user, s.access_token);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/**
+ * Calls the API with the in-memory access token. A 401 refreshes the session once and retries;
+ * if that fails too the user is signed out with a message saying why.
+ */
+export async function api<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const send = () => {
+    const headers: Record<string, string> = {};
+    const token = getSession().accessToken;
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(API + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  };
+  let res = await send();
+  if (res.status === 401 && !path.startsWith('/auth/')) {
+    if (await refreshSession()) res = await send();
+    if (res.status === 401) {
+      signedOut(EXPIRED_MESSAGE);
+      throw new ApiError(401, 'unauthorized', EXPIRED_MESSAGE);
+    }
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** A query string from defined values only. */
+export function qs(params: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
