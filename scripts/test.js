@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ with node's test runner (through tsx), prints the
 // spec report, then the closing line CI reads: "N passed, N failed, N skipped".
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,13 @@ if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
+}
+// Browser tests serve the built web app: build it now, before any server starts reading dist/web.
+if (files.some((f) => f.startsWith(path.join('test', 'e2e')))) {
+  const build = spawnSync(process.execPath, ['scripts/build-web.js', '--if-stale'], {
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const tap = path.join(os.tmpdir(), `jobforge-tests-${process.pid}.tap`);
 const args = [
