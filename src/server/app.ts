@@ -27,6 +27,8 @@ import { searchRoutes } from './search/search.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 import { generationRoutes } from './generation/generation.routes.ts';
 import { aiSettingsRoutes } from './ai-settings/ai-settings.routes.ts';
+import { importsRoutes } from './imports/imports.routes.ts';
+import { exportsRoutes } from './exports/exports.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -63,6 +65,8 @@ const features = [
   statsRoutes,
   generationRoutes,
   aiSettingsRoutes,
+  importsRoutes,
+  exportsRoutes,
 ];
 
 function loggerOptions(config: Config) {
