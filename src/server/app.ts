@@ -29,6 +29,7 @@ import { generationRoutes } from './generation/generation.routes.ts';
 import { aiSettingsRoutes } from './ai-settings/ai-settings.routes.ts';
 import { importsRoutes } from './imports/imports.routes.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
+import { GenerationWorker } from './generation/worker.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -42,6 +43,8 @@ export interface RouteEntry {
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteEntry[];
+    /** Runs generation jobs; main.ts starts and stops it with the server. */
+    generationWorker: GenerationWorker;
   }
 }
 const BODY_LIMIT = 1024 * 1024;
@@ -178,11 +181,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   );
 
+  const worker = new GenerationWorker(db, config, app.log);
+  app.decorate('generationWorker', worker);
   const deps: AppDeps = {
     config,
     db,
     tokens: new TokenService(opts.secret, config.accessTokenTtl, config.refreshTokenTtl),
     tenant: createTenant(db),
+    jobs: { queued: () => worker.wake() },
   };
   await app.register(
     (api, _opts, done) => {

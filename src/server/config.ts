@@ -36,7 +36,47 @@ const schema = z.object({
   JOBFORGE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
+  JOBFORGE_LLM_PROVIDER: z.enum(['offline', 'anthropic', 'openai', 'openai-compatible']).optional(),
+  JOBFORGE_LLM_MODEL: z.string().max(200).optional(),
+  JOBFORGE_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  JOBFORGE_LLM_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(3600).default(120),
+  JOBFORGE_LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(64).max(200_000).default(4096),
+  JOBFORGE_LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  JOBFORGE_LLM_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  JOBFORGE_LLM_RETRY_MAX_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+  JOBFORGE_OFFLINE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
+  JOBFORGE_WORKER_ENABLED: bool.default(true),
+  JOBFORGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  JOBFORGE_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  JOBFORGE_JOB_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
+  JOBFORGE_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
 });
+
+/** Default model per provider; an OpenAI-compatible server has no default (names are free text). */
+const DEFAULT_MODELS = {
+  offline: 'jobforge-offline-1',
+  anthropic: 'claude-sonnet-4-5',
+  openai: 'gpt-4o-mini',
+} as const;
+
+/** A provider named without what it needs is a start-up error, not a failed job later. */
+function llmProblems(e: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  const p = e.JOBFORGE_LLM_PROVIDER;
+  if (p === 'anthropic' && !e.ANTHROPIC_API_KEY)
+    problems.push('ANTHROPIC_API_KEY: is required when JOBFORGE_LLM_PROVIDER=anthropic');
+  if (p === 'openai' && !e.OPENAI_API_KEY)
+    problems.push('OPENAI_API_KEY: is required when JOBFORGE_LLM_PROVIDER=openai');
+  if (p === 'openai-compatible' && !e.JOBFORGE_LLM_BASE_URL)
+    problems.push(
+      'JOBFORGE_LLM_BASE_URL: is required when JOBFORGE_LLM_PROVIDER=openai-compatible (e.g. http://localhost:11434/v1)',
+    );
+  if (p === 'openai-compatible' && !e.JOBFORGE_LLM_MODEL)
+    problems.push('JOBFORGE_LLM_MODEL: is required when JOBFORGE_LLM_PROVIDER=openai-compatible');
+  return problems;
+}
 
 export type RawConfig = z.infer<typeof schema>;
 
@@ -57,6 +97,24 @@ export interface Config {
   logLevel: RawConfig['JOBFORGE_LOG_LEVEL'];
   /** auto: readable lines on a terminal, JSON lines otherwise (log collectors). */
   logFormat: RawConfig['JOBFORGE_LOG_FORMAT'];
+  /** The server's drafting provider (users may override it later in their AI settings). */
+  llm: {
+    provider: 'offline' | 'anthropic' | 'openai' | 'openai-compatible';
+    model: string;
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    timeoutMs: number;
+    maxOutputTokens: number;
+    retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+    offlineChunkDelayMs: number;
+  };
+  worker: {
+    enabled: boolean;
+    concurrency: number;
+    pollMs: number;
+    leaseSeconds: number;
+    maxAttempts: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -79,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const problems = llmProblems(e);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const provider = e.JOBFORGE_LLM_PROVIDER ?? 'offline';
   return {
     port: e.PORT,
     host: e.HOST,
@@ -104,5 +165,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.JOBFORGE_COOKIE_SECURE === 'auto' ? 'auto' : e.JOBFORGE_COOKIE_SECURE === 'true',
     logLevel: e.JOBFORGE_LOG_LEVEL,
     logFormat: e.JOBFORGE_LOG_FORMAT,
+    llm: {
+      provider,
+      model:
+        provider === 'offline'
+          ? DEFAULT_MODELS.offline
+          : (e.JOBFORGE_LLM_MODEL ??
+            (provider === 'openai-compatible' ? '' : DEFAULT_MODELS[provider])),
+      baseUrl: provider === 'offline' ? undefined : e.JOBFORGE_LLM_BASE_URL,
+      apiKey:
+        provider === 'anthropic'
+          ? e.ANTHROPIC_API_KEY
+          : provider === 'offline'
+            ? undefined
+            : e.OPENAI_API_KEY,
+      timeoutMs: Math.round(e.JOBFORGE_LLM_TIMEOUT_SECONDS * 1000),
+      maxOutputTokens: e.JOBFORGE_LLM_MAX_OUTPUT_TOKENS,
+      retry: {
+        attempts: e.JOBFORGE_LLM_MAX_ATTEMPTS,
+        baseDelayMs: e.JOBFORGE_LLM_RETRY_BASE_MS,
+        maxDelayMs: e.JOBFORGE_LLM_RETRY_MAX_MS,
+      },
+      offlineChunkDelayMs: e.JOBFORGE_OFFLINE_CHUNK_DELAY_MS,
+    },
+    worker: {
+      enabled: e.JOBFORGE_WORKER_ENABLED,
+      concurrency: e.JOBFORGE_WORKER_CONCURRENCY,
+      pollMs: e.JOBFORGE_WORKER_POLL_MS,
+      leaseSeconds: e.JOBFORGE_JOB_LEASE_SECONDS,
+      maxAttempts: e.JOBFORGE_JOB_MAX_ATTEMPTS,
+    },
   };
 }

@@ -39,6 +39,7 @@ export async function startServer(
       );
     }
     await app.listen({ port: config.port, host: config.host });
+    if (config.worker.enabled) app.generationWorker.start();
   } catch (err) {
     await app?.close().catch(() => {});
     await db.close().catch(() => {});
@@ -58,6 +59,9 @@ export async function startServer(
         // A connection busy now goes idle once its response is sent; it must close then, not
         // hold close() open for Fastify's 72-second keep-alive timeout.
         started.server.keepAliveTimeout = 1;
+        // Jobs in progress go back to the queue (another instance, or the next start, resumes
+        // them) while the database is still open.
+        await started.generationWorker.stop();
         await started.close(); // stops accepting, waits for in-flight requests
         await db.close();
       })();

@@ -12,6 +12,7 @@ function fill(url: string, owner: SeededUser, type: string): string {
       throw new Error(`route ${url} has a parameter :${name} the isolation matrix does not know`);
     if (url.startsWith('/api/v1/resumes/')) return owner.resumeIds[0]!;
     if (url.startsWith('/api/v1/applications/')) return owner.applicationId;
+    if (url.startsWith('/api/v1/generation-jobs/')) return owner.jobId;
     throw new Error(`route ${url} takes an id the isolation matrix does not know how to fill`);
   });
 }

@@ -43,6 +43,9 @@ export async function createTestDatabase(
     PORT: '0',
     JOBFORGE_DATA_DIR: dataDir,
     JOBFORGE_LOG_LEVEL: process.env.JOBFORGE_TEST_LOG_LEVEL ?? 'silent',
+    // Drafting in tests: the offline engine at full speed, workers that look often.
+    JOBFORGE_OFFLINE_CHUNK_DELAY_MS: '0',
+    JOBFORGE_WORKER_POLL_MS: '50',
     ...env,
   };
   if (kind === 'pglite') {

@@ -31,11 +31,15 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   },
   'PATCH /api/v1/applications/:id': { status: 'applied', notes: 'changed' },
   'PUT /api/v1/applications/:id/documents/:type': { content: 'Overwritten content' },
+  'POST /api/v1/applications/:id/generate': { document_types: ['cover_letter'] },
+  'POST /api/v1/generation-jobs/:id/cancel': {},
 };
 
 export interface SeededUser extends TestUser {
   resumeIds: string[];
   applicationId: string;
+  /** A finished generation job (its cover letter saved as a third version). */
+  jobId: string;
   marker: string;
 }
 
@@ -71,5 +75,15 @@ export async function seedUser(s: TestServer, marker: string): Promise<SeededUse
       content: `Second ${type} ${marker}`,
     });
   }
-  return { ...u, resumeIds, applicationId: app.id, marker };
+  const job = await ok('POST', `/api/v1/applications/${app.id}/generate`, {
+    document_types: ['cover_letter'],
+  });
+  // Wait for the worker: the callers compare snapshots of this user's data.
+  for (let i = 0; ; i++) {
+    const res = await s.request('GET', `/api/v1/generation-jobs/${job.id}`, { token: u.token });
+    if (!['queued', 'running'].includes(res.body.status)) break;
+    if (i > 400) throw new Error(`generation job ${job.id} did not finish: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return { ...u, resumeIds, applicationId: app.id, jobId: job.id, marker };
 }

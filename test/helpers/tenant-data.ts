@@ -114,6 +114,18 @@ export async function seedTenantRows(
          VALUES ($1, $2, 'fake-embed-3', 3, $3)`,
         [userId, docId, vector([0.125, -0.5, 0.3 + i])],
       );
+      const job = await tx.query<{ id: string }>(
+        `INSERT INTO generation_jobs (user_id, application_id, document_types, status, provider,
+            model, max_attempts, event_seq, error)
+         VALUES ($1, $2, '{cover_letter}', 'failed', 'offline', 'jobforge-offline-1', 3, 1, $3)
+         RETURNING id`,
+        [userId, appId, AWKWARD_TEXT],
+      );
+      await tx.query(
+        `INSERT INTO generation_job_events (job_id, user_id, seq, kind, data)
+         VALUES ($1, $2, 1, 'error', $3)`,
+        [job.rows[0]!.id, userId, JSON.stringify({ message: AWKWARD_TEXT })],
+      );
     }
   });
 }

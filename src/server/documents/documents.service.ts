@@ -38,18 +38,15 @@ export class DocumentsService {
     content: string,
   ): Promise<{ document: Document; created: boolean }> {
     return this.tenant(auth, async (tx) => {
-      if (!(await lockApplication(tx, auth.userId, applicationId))) missing('application');
-      const current = await repo.find(tx, auth.userId, applicationId, type);
-      if (current?.content === content) return { document: current, created: false };
-      const document = current
-        ? await repo.replaceContent(tx, auth.userId, current.id, content)
-        : await repo.insert(tx, auth.userId, applicationId, type, content);
-      await repo.insertVersion(tx, auth.userId, document, 'user');
-      await recordEvent(tx, auth.userId, applicationId, {
-        kind: 'document_saved',
-        document_type: type,
-      });
-      return { document, created: !current };
+      const saved = await saveDocumentVersion(
+        tx,
+        auth.userId,
+        applicationId,
+        type,
+        content,
+        'user',
+      );
+      return saved ?? missing('application');
     });
   }
 
@@ -79,6 +76,30 @@ export class DocumentsService {
   private async mustExist(tx: Tx, userId: string, applicationId: string): Promise<void> {
     if (!(await applicationExists(tx, userId, applicationId))) missing('application');
   }
+}
+
+/**
+ * Saves a document as its next version in the caller's transaction (the generation feature saves
+ * drafts this way, in the same transaction that records the job's progress). Identical content
+ * changes nothing; undefined when the application is not the user's.
+ */
+export async function saveDocumentVersion(
+  tx: Tx,
+  userId: string,
+  applicationId: string,
+  type: DocumentType,
+  content: string,
+  source: DocumentVersion['source'],
+): Promise<{ document: Document; created: boolean; changed: boolean } | undefined> {
+  if (!(await lockApplication(tx, userId, applicationId))) return undefined;
+  const current = await repo.find(tx, userId, applicationId, type);
+  if (current?.content === content) return { document: current, created: false, changed: false };
+  const document = current
+    ? await repo.replaceContent(tx, userId, current.id, content)
+    : await repo.insert(tx, userId, applicationId, type, content);
+  await repo.insertVersion(tx, userId, document, source);
+  await recordEvent(tx, userId, applicationId, { kind: 'document_saved', document_type: type });
+  return { document, created: !current, changed: true };
 }
 
 const missing = (what: 'application' | 'document'): never => {

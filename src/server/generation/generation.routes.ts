@@ -1,3 +1,146 @@
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { errorBody, idParams } from '../../contracts/common.ts';
+import { generateBody, generateHeaders, generationJob } from '../../contracts/generation.ts';
 import type { ApiApp, AppDeps } from '../http/api.ts';
+import { authenticate, authOf } from '../http/authenticate.ts';
+import { notFound } from '../http/errors.ts';
+import { GenerationService } from './generation.service.ts';
+import { formatEvent, lastEventId, write } from './sse.ts';
 
-export function generationRoutes(_app: ApiApp, _deps: AppDeps): void {}
+/** How often an open event stream looks for new events, and sends a comment to keep proxies open. */
+const POLL_MS = 150;
+const KEEPALIVE_MS = 15_000;
+
+export function generationRoutes(app: ApiApp, deps: AppDeps): void {
+  const service = new GenerationService(deps.tenant, deps.config, () => deps.jobs.queued());
+  const onRequest = authenticate(deps.tokens);
+  const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
+  const tags = ['generation'];
+  const streams = new Set<ServerResponse>();
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    for (const res of streams) res.end();
+    done();
+  });
+
+  app.post(
+    '/applications/:id/generate',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary:
+          'Draft documents for an application (research report, tailored resume, cover letter)',
+        description:
+          'Queues a background job and answers 202 at once. Follow it with GET /generation-jobs/{id}/events. ' +
+          'Sending the same Idempotency-Key again returns the same job.',
+        params: idParams,
+        headers: generateHeaders,
+        body: generateBody,
+        response: { 202: generationJob, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { job } = await service.start(
+        authOf(req),
+        req.params.id,
+        req.body,
+        req.headers['idempotency-key'],
+      );
+      return reply.code(202).send(job);
+    },
+  );
+
+  app.get(
+    '/generation-jobs/:id',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: 'A generation job: status, progress per document, error, token usage',
+        params: idParams,
+        response: { 200: generationJob, ...errors },
+      },
+    },
+    (req) => service.get(authOf(req), req.params.id),
+  );
+
+  app.post(
+    '/generation-jobs/:id/cancel',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: 'Cancel a generation job (documents already saved stay saved)',
+        params: idParams,
+        response: { 200: generationJob, ...errors },
+      },
+    },
+    (req) => service.cancel(authOf(req), req.params.id),
+  );
+
+  app.get(
+    '/generation-jobs/:id/events',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: "A job's events as Server-Sent Events",
+        description:
+          'Events `progress`, `delta` {document_type, text}, `document` (saved), `error` and `done`, each with an `id`. ' +
+          'Reconnect with Last-Event-ID to continue where you left off; after the job has ended the whole story is replayed, ending with `done`.',
+        params: idParams,
+        response: { 200: z.string().describe('text/event-stream'), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const auth = authOf(req);
+      let after = lastEventId(req.headers['last-event-id']);
+      let batch = await service.events(auth, req.params.id, after);
+      if (!batch) throw notFound('generation job');
+      // From here on we write the response ourselves; database work stays in short transactions
+      // between writes, never held open while waiting.
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
+      streams.add(res);
+      let gone = false;
+      res.on('close', () => (gone = true));
+      let lastWrite = Date.now();
+      try {
+        await write(res, 'retry: 1000\n\n');
+        while (!gone && !closing && batch) {
+          for (const e of batch.events) {
+            await write(res, formatEvent(e));
+            after = e.seq;
+            lastWrite = Date.now();
+          }
+          const ended = batch.status !== 'queued' && batch.status !== 'running';
+          if (batch.events.some((e) => e.kind === 'done') || (ended && batch.events.length === 0))
+            break;
+          if (batch.events.length < 500) await new Promise((r) => setTimeout(r, POLL_MS));
+          if (Date.now() - lastWrite > KEEPALIVE_MS) {
+            await write(res, ': keep-alive\n\n');
+            lastWrite = Date.now();
+          }
+          if (gone || closing) break;
+          batch = await service.events(auth, req.params.id, after);
+        }
+      } catch (err) {
+        // A session that ended mid-stream, or the database going away: close the stream.
+        req.log.info({ err }, 'event stream closed early');
+      } finally {
+        streams.delete(res);
+        res.end();
+      }
+    },
+  );
+}

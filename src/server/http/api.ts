@@ -26,4 +26,6 @@ export interface AppDeps {
   db: Database;
   tokens: TokenService;
   tenant: Tenant;
+  /** Background jobs: tell this instance's worker that a job was queued. */
+  jobs: { queued(): void };
 }

@@ -118,3 +118,11 @@ export async function promoteMostRecent(tx: Tx, userId: string): Promise<void> {
     [userId],
   );
 }
+
+export async function findPrimary(tx: Tx, userId: string): Promise<Resume | undefined> {
+  const { rows } = await tx.query<Resume>(
+    `SELECT ${COLUMNS} FROM user_resumes WHERE user_id = $1 AND is_primary`,
+    [userId],
+  );
+  return rows[0];
+}

@@ -1,0 +1,233 @@
+import type { DocumentType } from '../../contracts/documents.ts';
+import type { DocumentProgress, GenerationJob, JobStatus } from '../../contracts/generation.ts';
+import type { Tx } from '../db/database.ts';
+
+const COLUMNS = `id, application_id, resume_id, document_types::text[] AS document_types, status,
+  progress, error, provider, model, input_tokens, output_tokens, attempts, max_attempts,
+  cancel_requested, created_at, started_at, finished_at`;
+
+export interface JobRow {
+  id: string;
+  application_id: string;
+  resume_id: string | null;
+  document_types: DocumentType[];
+  status: JobStatus;
+  progress: Partial<Record<DocumentType, DocumentProgress>>;
+  error: string | null;
+  provider: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  attempts: number;
+  max_attempts: number;
+  cancel_requested: boolean;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export type EventKind = 'progress' | 'delta' | 'document' | 'error' | 'done';
+export interface NewJobEvent {
+  kind: EventKind;
+  data: Record<string, unknown>;
+}
+export interface JobEvent extends NewJobEvent {
+  seq: number;
+}
+
+export const present = (r: JobRow): GenerationJob => ({
+  id: r.id,
+  application_id: r.application_id,
+  resume_id: r.resume_id,
+  document_types: r.document_types,
+  status: r.status,
+  progress: r.progress,
+  error: r.error,
+  provider: r.provider,
+  model: r.model,
+  usage: { input_tokens: r.input_tokens, output_tokens: r.output_tokens },
+  attempts: r.attempts,
+  created_at: r.created_at,
+  started_at: r.started_at,
+  finished_at: r.finished_at,
+});
+
+/** Inserts the job; undefined when the user already has a job with this idempotency key. */
+export async function insertJob(
+  tx: Tx,
+  userId: string,
+  j: {
+    applicationId: string;
+    resumeId: string;
+    types: DocumentType[];
+    provider: string;
+    model: string;
+    promptVersions: Record<string, string>;
+    idempotencyKey: string | undefined;
+    maxAttempts: number;
+  },
+): Promise<JobRow | undefined> {
+  const progress = Object.fromEntries(j.types.map((t) => [t, 'queued']));
+  const { rows } = await tx.query<JobRow>(
+    `INSERT INTO generation_jobs (user_id, application_id, resume_id, document_types, provider,
+        model, prompt_versions, progress, idempotency_key, max_attempts)
+     VALUES ($1, $2, $3,
+             ARRAY(SELECT jsonb_array_elements_text($4::jsonb))::document_type[], $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      userId,
+      j.applicationId,
+      j.resumeId,
+      // As JSON: the two drivers disagree on how to send a JS array for an enum array.
+      JSON.stringify(j.types),
+      j.provider,
+      j.model,
+      JSON.stringify(j.promptVersions),
+      JSON.stringify(progress),
+      j.idempotencyKey ?? null,
+      j.maxAttempts,
+    ],
+  );
+  return rows[0];
+}
+
+export async function findByKey(tx: Tx, userId: string, key: string): Promise<JobRow | undefined> {
+  const { rows } = await tx.query<JobRow>(
+    `SELECT ${COLUMNS} FROM generation_jobs WHERE user_id = $1 AND idempotency_key = $2`,
+    [userId, key],
+  );
+  return rows[0];
+}
+
+export async function findJob(
+  tx: Tx,
+  userId: string,
+  id: string,
+  opts: { lock?: boolean } = {},
+): Promise<JobRow | undefined> {
+  const { rows } = await tx.query<JobRow>(
+    `SELECT ${COLUMNS} FROM generation_jobs WHERE id = $1 AND user_id = $2
+      ${opts.lock ? 'FOR UPDATE' : ''}`,
+    [id, userId],
+  );
+  return rows[0];
+}
+
+/** Who may write a job's events: its lease holder (fenced), or anyone holding the row lock. */
+export type Writer = { worker: string; leaseSeconds: number } | { locked: true };
+
+/**
+ * Appends events in order and, for a worker, renews its lease in the same statement. Returns
+ * undefined when the worker no longer holds the lease (it expired and another worker took the
+ * job): the caller must stop, and its events are not written.
+ */
+export async function appendEvents(
+  tx: Tx,
+  userId: string,
+  jobId: string,
+  events: NewJobEvent[],
+  writer: Writer,
+): Promise<{ cancelRequested: boolean } | undefined> {
+  const fenced = 'worker' in writer;
+  const { rows } = await tx.query<{ seq: number; cancel_requested: boolean }>(
+    `UPDATE generation_jobs
+        SET event_seq = event_seq + $3,
+            lease_expires_at = CASE WHEN $4::text IS NULL THEN lease_expires_at
+                                    ELSE clock_timestamp() + make_interval(secs => $5) END
+      WHERE id = $1 AND user_id = $2
+        AND ($4::text IS NULL OR (lease_owner = $4 AND status = 'running'))
+      RETURNING event_seq AS seq, cancel_requested`,
+    [jobId, userId, events.length, fenced ? writer.worker : null, fenced ? writer.leaseSeconds : 0],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  if (events.length > 0) {
+    const first = row.seq - events.length + 1;
+    await tx.query(
+      `INSERT INTO generation_job_events (job_id, user_id, seq, kind, data)
+       SELECT $1, $2, $3 + (e.ord - 1)::int, e.kind, e.data
+         FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(item, ord),
+              LATERAL (SELECT x.item->>'kind' AS kind, x.item->'data' AS data, x.ord) e`,
+      [jobId, userId, first, JSON.stringify(events)],
+    );
+  }
+  return { cancelRequested: row.cancel_requested };
+}
+
+export async function listEvents(
+  tx: Tx,
+  userId: string,
+  jobId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<JobEvent[]> {
+  const { rows } = await tx.query<JobEvent>(
+    `SELECT seq, kind, data FROM generation_job_events
+      WHERE job_id = $1 AND user_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+    [jobId, userId, afterSeq, limit],
+  );
+  return rows;
+}
+
+/** Changes status/progress/usage; a worker's change only lands while it holds the lease. */
+export async function updateJob(
+  tx: Tx,
+  userId: string,
+  jobId: string,
+  patch: {
+    status?: JobStatus;
+    progress?: Partial<Record<DocumentType, DocumentProgress>>;
+    error?: string | null;
+    addUsage?: { input: number; output: number };
+    finished?: boolean;
+    releaseLease?: boolean;
+    cancelRequested?: boolean;
+    attemptsDelta?: number;
+  },
+  worker?: string,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE generation_jobs
+        SET status = coalesce($3, status),
+            progress = CASE WHEN $4::jsonb IS NULL THEN progress ELSE progress || $4::jsonb END,
+            error = CASE WHEN $5 THEN $6 ELSE error END,
+            input_tokens = input_tokens + $7, output_tokens = output_tokens + $8,
+            finished_at = CASE WHEN $9 THEN now() ELSE finished_at END,
+            lease_owner = CASE WHEN $10 THEN NULL ELSE lease_owner END,
+            lease_expires_at = CASE WHEN $10 THEN NULL ELSE lease_expires_at END,
+            cancel_requested = coalesce($11, cancel_requested),
+            attempts = attempts + $12
+      WHERE id = $1 AND user_id = $2
+        AND ($13::text IS NULL OR (lease_owner = $13 AND status = 'running'))`,
+    [
+      jobId,
+      userId,
+      patch.status ?? null,
+      patch.progress ? JSON.stringify(patch.progress) : null,
+      patch.error !== undefined,
+      patch.error ?? null,
+      patch.addUsage?.input ?? 0,
+      patch.addUsage?.output ?? 0,
+      patch.finished === true,
+      patch.releaseLease === true,
+      patch.cancelRequested ?? null,
+      patch.attemptsDelta ?? 0,
+      worker ?? null,
+    ],
+  );
+  return rowCount > 0;
+}
+
+/** The next claimable job across users (see generation_claim_job in migration 0004). */
+export async function claimJob(
+  tx: Tx,
+  worker: string,
+  leaseSeconds: number,
+): Promise<{ job_id: string; user_id: string; attempt: number } | undefined> {
+  const { rows } = await tx.query<{ job_id: string; user_id: string; attempt: number }>(
+    'SELECT job_id, user_id, attempt FROM generation_claim_job($1, $2)',
+    [worker, leaseSeconds],
+  );
+  return rows[0];
+}

@@ -1,0 +1,135 @@
+import type { DocumentType } from '../../contracts/documents.ts';
+import type { GenerateBody, GenerationJob } from '../../contracts/generation.ts';
+import { applicationExists } from '../applications/applications.repository.ts';
+import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { Config } from '../config.ts';
+import { AppError, conflict, notFound } from '../http/errors.ts';
+import { PROMPT_VERSIONS } from '../llm/prompts.ts';
+import * as resumes from '../resumes/resumes.repository.ts';
+import * as repo from './generation.repository.ts';
+
+const ALL_TYPES: DocumentType[] = ['research_report', 'optimized_resume', 'cover_letter'];
+const ORDER = new Map(ALL_TYPES.map((t, i) => [t, i]));
+
+/** Starting, reading and cancelling generation jobs; the worker runs them (worker.ts). */
+export class GenerationService {
+  constructor(
+    private readonly tenant: Tenant,
+    private readonly config: Config,
+    private readonly onQueued: () => void,
+  ) {}
+
+  /**
+   * Queues a job; with an idempotency key the user already used, returns that job instead
+   * (created: false). The insert is the enqueue: the job exists exactly when it committed.
+   */
+  async start(
+    auth: AuthContext,
+    applicationId: string,
+    body: GenerateBody,
+    key: string | undefined,
+  ): Promise<{ job: GenerationJob; created: boolean }> {
+    const types = [...(body?.document_types ?? ALL_TYPES)].sort(
+      (a, b) => ORDER.get(a)! - ORDER.get(b)!,
+    );
+    const result = await this.tenant(auth, async (tx) => {
+      if (key) {
+        const existing = await repo.findByKey(tx, auth.userId, key);
+        if (existing) return { row: sameRequest(existing, applicationId, types), created: false };
+      }
+      if (!(await applicationExists(tx, auth.userId, applicationId))) throw notFound('application');
+      const resume = body?.resume_id
+        ? await resumes.find(tx, auth.userId, body.resume_id)
+        : await resumes.findPrimary(tx, auth.userId);
+      if (!resume) {
+        throw body?.resume_id
+          ? notFound('resume')
+          : new AppError(
+              409,
+              'no_resume',
+              'Add a resume (or choose one with resume_id) first: drafts are built from it.',
+            );
+      }
+      const row = await repo.insertJob(tx, auth.userId, {
+        applicationId,
+        resumeId: resume.id,
+        types,
+        provider: this.config.llm.provider,
+        model: this.config.llm.model,
+        promptVersions: PROMPT_VERSIONS,
+        idempotencyKey: key,
+        maxAttempts: this.config.worker.maxAttempts,
+      });
+      if (row) return { row, created: true };
+      // A concurrent request with the same key committed first: its job is the answer.
+      const winner = await repo.findByKey(tx, auth.userId, key!);
+      return { row: sameRequest(winner!, applicationId, types), created: false };
+    });
+    if (result.created) this.onQueued();
+    return { job: repo.present(result.row), created: result.created };
+  }
+
+  get(auth: AuthContext, id: string): Promise<GenerationJob> {
+    return this.tenant(auth, async (tx) => {
+      const row = (await repo.findJob(tx, auth.userId, id)) ?? missing();
+      return repo.present(row);
+    });
+  }
+
+  /**
+   * A queued job is cancelled at once; a running one is flagged and its worker stops at its next
+   * write (within a fraction of a second while text streams). Finished jobs stay as they are.
+   */
+  cancel(auth: AuthContext, id: string): Promise<GenerationJob> {
+    return this.tenant(auth, async (tx) => {
+      const row = (await repo.findJob(tx, auth.userId, id, { lock: true })) ?? missing();
+      if (row.status === 'queued') {
+        await repo.appendEvents(
+          tx,
+          auth.userId,
+          id,
+          [{ kind: 'done', data: { status: 'cancelled' } }],
+          { locked: true },
+        );
+        const progress = Object.fromEntries(
+          row.document_types.map((t) => [t, 'cancelled' as const]),
+        );
+        await repo.updateJob(tx, auth.userId, id, {
+          status: 'cancelled',
+          finished: true,
+          progress,
+          cancelRequested: true,
+        });
+      } else if (row.status === 'running') {
+        await repo.updateJob(tx, auth.userId, id, { cancelRequested: true });
+      }
+      return repo.present((await repo.findJob(tx, auth.userId, id))!);
+    });
+  }
+
+  /** Events after `afterSeq`, and whether the job has ended (so a stream can close). */
+  events(auth: AuthContext, id: string, afterSeq: number) {
+    return this.tenant(auth, async (tx) => {
+      const row = await repo.findJob(tx, auth.userId, id);
+      if (!row) return undefined;
+      return {
+        status: row.status,
+        events: await repo.listEvents(tx, auth.userId, id, afterSeq, 500),
+      };
+    });
+  }
+}
+
+function sameRequest(row: repo.JobRow, applicationId: string, types: DocumentType[]): repo.JobRow {
+  if (row.application_id !== applicationId || row.document_types.join() !== types.join()) {
+    throw conflict(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+    );
+  }
+  return row;
+}
+
+const missing = (): never => {
+  throw notFound('generation job');
+};
