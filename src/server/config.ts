@@ -52,6 +52,7 @@ const schema = z.object({
   JOBFORGE_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   JOBFORGE_JOB_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
   JOBFORGE_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  JOBFORGE_ALLOW_PRIVATE_URLS: bool.default(false),
 });
 
 /** Default model per provider; an OpenAI-compatible server has no default (names are free text). */
@@ -114,6 +115,11 @@ export interface Config {
     pollMs: number;
     leaseSeconds: number;
     maxAttempts: number;
+  };
+  /** Server-side fetches of user-supplied URLs (job posting import). */
+  outbound: {
+    /** Operators of an intranet install may allow private and loopback addresses. */
+    allowPrivateAddresses: boolean;
   };
 }
 
@@ -195,5 +201,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: e.JOBFORGE_JOB_LEASE_SECONDS,
       maxAttempts: e.JOBFORGE_JOB_MAX_ATTEMPTS,
     },
+    outbound: { allowPrivateAddresses: e.JOBFORGE_ALLOW_PRIVATE_URLS },
   };
 }
