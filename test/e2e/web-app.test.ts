@@ -1,40 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  seriousA11yViolations,
-  type PageWatch,
-} from './browser.ts';
+import { launchBrowser, openPage, screenshot, type PageWatch } from './browser.ts';
+import { checkA11y, JOB, nav, RESUME, signUp } from './helpers.ts';
 import { ensureWebBuild } from './web-build.ts';
-
-const RESUME =
-  '# Ada Example\n\nSenior software engineer.\n\n## Experience\n\n- Built payment systems in TypeScript and PostgreSQL at Example Ltd (2019–2024).\n- Led a team of five engineers.';
-const JOB =
-  'We are hiring a backend engineer to build our payments platform with TypeScript and PostgreSQL.';
-
-async function checkA11y(page: Page, screen: string): Promise<void> {
-  const found = await seriousA11yViolations(page);
-  assert.deepEqual(found, [], `axe on ${screen}`);
-}
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-
-async function signUp(page: Page, email: string): Promise<void> {
-  await page.goto('/');
-  await page.waitForURL('**/sign-in');
-  await page.getByRole('link', { name: 'Create an account' }).click();
-  await page.getByLabel('First name').fill('Ada');
-  await page.getByLabel('Last name').fill('Example');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-}
 
 describe('web app in Chromium (pglite)', () => {
   let s: TestServer;
@@ -108,6 +78,32 @@ describe('web app in Chromium (pglite)', () => {
     await page.waitForLoadState('networkidle');
     await page.reload();
     await card('interview').waitFor();
+    // Alt+→ / Alt+← on the card moves it one column and keeps focus on it.
+    await card('interview').getByRole('link').focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await card('rejected').waitFor();
+    assert.equal(
+      await page.evaluate(
+        () => document.activeElement?.closest('section')?.getAttribute('data-testid') ?? null,
+      ),
+      'column-rejected',
+      'focus followed the card',
+    );
+    await page.waitForLoadState('networkidle');
+    await page.keyboard.press('Alt+ArrowLeft');
+    await card('interview').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.match(page.url(), /\/board$/, 'Alt+← did not navigate back');
+    await page.reload();
+    await card('interview').waitFor();
+    // At 1280 px all five columns are on screen, none cut off.
+    for (const status of ['draft', 'applied', 'interview', 'rejected', 'offer']) {
+      const box = await page.getByTestId(`column-${status}`).boundingBox();
+      assert.ok(
+        box && box.x >= 0 && box.x + box.width <= 1280,
+        `column ${status} fits: ${JSON.stringify(box)}`,
+      );
+    }
     await screenshot(page, '05-board');
     await checkA11y(page, 'board');
 
@@ -189,6 +185,13 @@ describe('web app in Chromium (pglite)', () => {
       await screenshot(page, name);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 360, `${screen} is ${width}px wide at 360px`);
+      if (screen === 'Board') {
+        // The columns stack: the last one is as wide as the page, below the first.
+        const [first, last] = await Promise.all(
+          ['draft', 'offer'].map((s) => page.getByTestId(`column-${s}`).boundingBox()),
+        );
+        assert.ok(first && last && last.y > first.y && last.x + last.width <= 360);
+      }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
 

@@ -39,7 +39,7 @@ export function moveCard(columns: Columns, id: string, to: ApplicationStatus): C
   };
 }
 
-/** The neighbouring status for keyboard moves (Alt+←/→), or undefined at either end. */
+/** The neighbouring status for keyboard moves (Alt+←/→ on a board card), or undefined at either end. */
 export function neighbourStatus(
   status: ApplicationStatus,
   direction: -1 | 1,
