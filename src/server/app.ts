@@ -16,6 +16,7 @@ import { TokenService } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AppDeps } from './http/api.ts';
+import type { OutboundOptions } from './net/outbound-guard.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installMetrics } from './http/metrics.ts';
 import { registerWebApp } from './http/web-app.ts';
@@ -55,6 +56,8 @@ export interface BuildAppOptions {
   secret: string;
   /** false silences request logs (tests). */
   logger?: boolean;
+  /** Tests only: the guard's DNS resolver and the fixture server's address (outbound-guard.ts). */
+  outbound?: OutboundOptions;
 }
 
 /** The feature route modules, each registered under /api/v1. */
@@ -189,6 +192,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     tokens: new TokenService(opts.secret, config.accessTokenTtl, config.refreshTokenTtl),
     tenant: createTenant(db),
     jobs: { queued: () => worker.wake() },
+    outbound: {
+      allowPrivateAddresses: config.outbound.allowPrivateAddresses,
+      ...opts.outbound,
+    },
   };
   await app.register(
     (api, _opts, done) => {

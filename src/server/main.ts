@@ -5,6 +5,7 @@ import { assertCatalogSafe, loginRoleWarnings } from './db/catalog-check.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
+import type { OutboundOptions } from './net/outbound-guard.ts';
 import { resolveSecret } from './secret.ts';
 
 export interface RunningServer {
@@ -20,7 +21,7 @@ export interface RunningServer {
  */
 export async function startServer(
   config: Config,
-  opts: { logger?: boolean } = {},
+  opts: { logger?: boolean; outbound?: OutboundOptions } = {},
 ): Promise<RunningServer> {
   const db = await openDatabase(config.database);
   let app: FastifyInstance | undefined;
@@ -28,7 +29,7 @@ export async function startServer(
     const applied = await migrate(db);
     await assertCatalogSafe(db);
     const secret = await resolveSecret(config.secret, config.dataDir);
-    app = await buildApp({ config, db, secret, logger: opts.logger });
+    app = await buildApp({ config, db, secret, logger: opts.logger, outbound: opts.outbound });
     if (applied.length > 0) {
       app.log.info(`Applied migrations ${applied.map((m) => `${m.version}_${m.name}`).join(', ')}`);
     }

@@ -33,6 +33,15 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   'PUT /api/v1/applications/:id/documents/:type': { content: 'Overwritten content' },
   'POST /api/v1/applications/:id/generate': { document_types: ['cover_letter'] },
   'POST /api/v1/generation-jobs/:id/cancel': {},
+  'POST /api/v1/applications/import': {
+    url: 'https://jobs.example.com/2',
+    html: `<title>Engineer at Other Co</title><p>${JOB_DESCRIPTION}</p>`,
+  },
+  'POST /api/v1/applications/import/:id/confirm': {
+    company_name: 'Other Co',
+    role_title: 'Engineer',
+    job_description: JOB_DESCRIPTION,
+  },
 };
 
 export interface SeededUser extends TestUser {

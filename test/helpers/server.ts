@@ -1,6 +1,8 @@
 import type { Config } from '../../src/server/config.ts';
 import { startServer, type RunningServer } from '../../src/server/main.ts';
+import type { OutboundOptions } from '../../src/server/net/outbound-guard.ts';
 import { createTestDatabase, type DbKind, type TestDatabase } from './databases.ts';
+import { fakeResolver } from './outbound.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -44,10 +46,13 @@ let counter = 0;
 export async function startTestServer(
   kind: DbKind,
   env: Record<string, string> = {},
+  opts: { outbound?: OutboundOptions } = {},
 ): Promise<TestServer> {
   const db: TestDatabase = await createTestDatabase(kind, env);
   const server = await startServer(db.config, {
     logger: process.env.JOBFORGE_TEST_LOG_LEVEL !== undefined,
+    // Outbound network is blocked in tests: no name resolves unless a test says so.
+    outbound: { resolve: fakeResolver(), ...opts.outbound },
   });
   const request = async <T>(method: string, path: string, opts: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...opts.headers };

@@ -126,7 +126,17 @@ export async function seedTenantRows(
          VALUES ($1, $2, 1, 'error', $3)`,
         [job.rows[0]!.id, userId, JSON.stringify({ message: AWKWARD_TEXT })],
       );
+      await tx.query(
+        `INSERT INTO job_posting_snapshots (user_id, application_id, url, final_url, content_type, html, extracted)
+         VALUES ($1, $2, 'https://example.com/jobs/1', 'https://example.com/jobs/1', 'text/html', $3, $4)`,
+        [userId, appId, `<p>${AWKWARD_TEXT}</p>`, JSON.stringify([{ role_title: AWKWARD_TEXT }])],
+      );
     }
+    // An imported posting the user has not confirmed yet (no application).
+    await tx.query(`INSERT INTO job_posting_snapshots (user_id, url, html) VALUES ($1, NULL, $2)`, [
+      userId,
+      `<h1>${AWKWARD_TEXT}</h1>`,
+    ]);
   });
 }
 

@@ -5,6 +5,7 @@ import type {
   UpdateApplication,
 } from '../../contracts/applications.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { Tx } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
 import { applicationName } from './application-name.ts';
 import * as events from './application-events.repository.ts';
@@ -27,17 +28,20 @@ export class ApplicationsService {
   }
 
   create(auth: AuthContext, input: CreateApplication): Promise<Application> {
-    return this.tenant(auth, async (tx) => {
-      // The database's clock, so that the name's date is created_at's UTC date.
-      const now = await repo.transactionTime(tx);
-      const name = applicationName(input.company_name, input.role_title, now);
-      const created = await repo.insert(tx, auth.userId, { ...input, name });
-      await events.recordEvent(tx, auth.userId, created.id, {
-        kind: 'created',
-        to_status: created.status,
-      });
-      return created;
+    return this.tenant(auth, (tx) => this.createInTransaction(tx, auth.userId, input));
+  }
+
+  /** create() inside a caller's transaction (an import attaches its snapshot in the same one). */
+  async createInTransaction(tx: Tx, userId: string, input: CreateApplication) {
+    // The database's clock, so that the name's date is created_at's UTC date.
+    const now = await repo.transactionTime(tx);
+    const name = applicationName(input.company_name, input.role_title, now);
+    const created = await repo.insert(tx, userId, { ...input, name });
+    await events.recordEvent(tx, userId, created.id, {
+      kind: 'created',
+      to_status: created.status,
     });
+    return created;
   }
 
   /** The name is not regenerated: it identifies the application, whatever is renamed later. */

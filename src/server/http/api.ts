@@ -10,6 +10,7 @@ import type { Tenant } from '../auth/tenant.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { OutboundOptions } from '../net/outbound-guard.ts';
 
 /** The Fastify instance routes are declared on: zod schemas type the handlers. */
 export type ApiApp = FastifyInstance<
@@ -28,4 +29,6 @@ export interface AppDeps {
   tenant: Tenant;
   /** Background jobs: tell this instance's worker that a job was queued. */
   jobs: { queued(): void };
+  /** Fetches of user-supplied URLs go through the outbound guard with these options. */
+  outbound: OutboundOptions;
 }

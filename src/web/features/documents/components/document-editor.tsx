@@ -5,6 +5,7 @@ import { Alert, EmptyState, errorMessage } from '../../../components/ui/feedback
 import { Field, Textarea } from '../../../components/ui/field.tsx';
 import { MarkdownView } from '../../../components/ui/markdown-view.tsx';
 import { DOCUMENT_LABELS, useSaveDocument } from '../api/documents.ts';
+import { ResumeComparison } from './resume-comparison.tsx';
 import { VersionHistory } from './version-history.tsx';
 
 /** One document: rendered view, Markdown editor with preview, save, copy and history. */
@@ -22,7 +23,16 @@ export function DocumentEditor({
   const [draft, setDraft] = useState(document?.content ?? '');
   const [copied, setCopied] = useState<string | null>(null);
   const [showHistory, setShowHistory] = useState(false);
+  const [comparing, setComparing] = useState(false);
+  // The version the editor was opened on: a draft saved meanwhile (drafting) is pointed out.
+  const [editingVersion, setEditingVersion] = useState(document?.version ?? 0);
   const label = DOCUMENT_LABELS[type];
+  const edit = (content: string) => {
+    setDraft(content);
+    setEditingVersion(document?.version ?? 0);
+    save.reset();
+    setEditing(true);
+  };
 
   const copy = async () => {
     try {
@@ -43,6 +53,12 @@ export function DocumentEditor({
         }}
       >
         {save.isError && <Alert>{errorMessage(save.error)}</Alert>}
+        {(document?.version ?? 0) > editingVersion && save.isIdle && (
+          <Alert kind="info">
+            Version {document?.version} was saved while you were editing. Saving keeps your text as
+            a new version; the other stays in the version history.
+          </Alert>
+        )}
         <div className="grid gap-3 lg:grid-cols-2">
           <Field
             label={`${label} (Markdown)`}
@@ -76,14 +92,14 @@ export function DocumentEditor({
         <p className="mb-3">
           Write it here in Markdown; every save keeps a version you can go back to.
         </p>
-        <Button onClick={() => setEditing(true)}>Write the {label.toLowerCase()}</Button>
+        <Button onClick={() => edit('')}>Write the {label.toLowerCase()}</Button>
       </EmptyState>
     );
   }
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <Button size="sm" onClick={() => setEditing(true)}>
+        <Button size="sm" onClick={() => edit(document.content)}>
           Edit
         </Button>
         <Button size="sm" variant="secondary" onClick={() => void copy()}>
@@ -97,21 +113,23 @@ export function DocumentEditor({
         >
           Version history
         </Button>
+        {type === 'optimized_resume' && (
+          <Button
+            size="sm"
+            variant="secondary"
+            aria-expanded={comparing}
+            onClick={() => setComparing(!comparing)}
+          >
+            Compare with source resume
+          </Button>
+        )}
         <span className="text-xs text-slate-600 dark:text-slate-400">
           Version {document.version} · saved {new Date(document.updated_at).toLocaleString()}
         </span>
       </div>
       {copied && <Alert kind="info">{copied}</Alert>}
-      {showHistory && (
-        <VersionHistory
-          applicationId={applicationId}
-          type={type}
-          onUse={(content) => {
-            setDraft(content);
-            setEditing(true);
-          }}
-        />
-      )}
+      {showHistory && <VersionHistory applicationId={applicationId} type={type} onUse={edit} />}
+      {comparing && <ResumeComparison tailored={document.content} />}
       <article className="rounded-md border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
         <MarkdownView source={document.content} label={label} />
       </article>

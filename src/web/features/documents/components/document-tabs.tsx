@@ -61,7 +61,8 @@ export function DocumentTabs({ applicationId }: { applicationId: string }) {
         className="pt-3"
       >
         <DocumentEditor
-          key={`${active}:${current?.version ?? 0}`}
+          // Not keyed by version: a draft saved while the user edits must not wipe their text.
+          key={active}
           applicationId={applicationId}
           type={active}
           document={current}
