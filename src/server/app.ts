@@ -10,10 +10,12 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AiResolver } from './ai-settings/ai-resolver.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createTenant } from './auth/tenant.ts';
 import { TokenService } from './auth/tokens.ts';
 import type { Config } from './config.ts';
+import { SecretBox } from './crypto/secret-box.ts';
 import type { Database } from './db/database.ts';
 import type { AppDeps } from './http/api.ts';
 import type { OutboundOptions } from './net/outbound-guard.ts';
@@ -28,6 +30,7 @@ import { searchRoutes } from './search/search.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 import { generationRoutes } from './generation/generation.routes.ts';
 import { aiSettingsRoutes } from './ai-settings/ai-settings.routes.ts';
+import { matchRoutes } from './match/match.routes.ts';
 import { importsRoutes } from './imports/imports.routes.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
 import { GenerationWorker } from './generation/worker.ts';
@@ -71,6 +74,7 @@ const features = [
   statsRoutes,
   generationRoutes,
   aiSettingsRoutes,
+  matchRoutes,
   importsRoutes,
   exportsRoutes,
 ];
@@ -184,7 +188,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   );
 
-  const worker = new GenerationWorker(db, config, app.log);
+  const outbound = {
+    allowPrivateAddresses: config.outbound.allowPrivateAddresses,
+    ...opts.outbound,
+  };
+  const ai = new AiResolver(config, new SecretBox(opts.secret, 'llm api key'), outbound);
+  const worker = new GenerationWorker(db, config, app.log, ai);
   app.decorate('generationWorker', worker);
   const deps: AppDeps = {
     config,
@@ -192,10 +201,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     tokens: new TokenService(opts.secret, config.accessTokenTtl, config.refreshTokenTtl),
     tenant: createTenant(db),
     jobs: { queued: () => worker.wake() },
-    outbound: {
-      allowPrivateAddresses: config.outbound.allowPrivateAddresses,
-      ...opts.outbound,
-    },
+    ai,
+    outbound,
   };
   await app.register(
     (api, _opts, done) => {

@@ -56,7 +56,7 @@ const schema = z.object({
 });
 
 /** Default model per provider; an OpenAI-compatible server has no default (names are free text). */
-const DEFAULT_MODELS = {
+export const DEFAULT_MODELS = {
   offline: 'jobforge-offline-1',
   anthropic: 'claude-sonnet-4-5',
   openai: 'gpt-4o-mini',

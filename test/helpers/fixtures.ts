@@ -33,6 +33,14 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   'PUT /api/v1/applications/:id/documents/:type': { content: 'Overwritten content' },
   'POST /api/v1/applications/:id/generate': { document_types: ['cover_letter'] },
   'POST /api/v1/generation-jobs/:id/cancel': {},
+  // Offline only: a sample that saved a remote provider would send the fuzzed drafts out.
+  'PUT /api/v1/users/me/ai-settings': {
+    provider: 'offline',
+    model: null,
+    base_url: null,
+    api_key: null,
+  },
+  'POST /api/v1/ai/test-connection': { provider: 'offline' },
   'POST /api/v1/applications/import': {
     url: 'https://jobs.example.com/2',
     html: `<title>Engineer at Other Co</title><p>${JOB_DESCRIPTION}</p>`,

@@ -132,6 +132,11 @@ export async function seedTenantRows(
         [userId, appId, `<p>${AWKWARD_TEXT}</p>`, JSON.stringify([{ role_title: AWKWARD_TEXT }])],
       );
     }
+    await tx.query(
+      `INSERT INTO user_ai_settings (user_id, provider, model, base_url, api_key_encrypted)
+       VALUES ($1, 'openai-compatible', $2, 'https://llm.example.com/v1', 'v1.not-a-real-sealed-key')`,
+      [userId, `model ${AWKWARD_TEXT}`.slice(0, 200)],
+    );
     // An imported posting the user has not confirmed yet (no application).
     await tx.query(`INSERT INTO job_posting_snapshots (user_id, url, html) VALUES ($1, NULL, $2)`, [
       userId,

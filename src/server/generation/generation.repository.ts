@@ -219,6 +219,22 @@ export async function updateJob(
   return rowCount > 0;
 }
 
+/** Records the provider and model a running job actually drafts with (fenced by the lease). */
+export async function setJobProvider(
+  tx: Tx,
+  userId: string,
+  jobId: string,
+  provider: string,
+  model: string,
+  worker: string,
+): Promise<void> {
+  await tx.query(
+    `UPDATE generation_jobs SET provider = $3, model = $4
+      WHERE id = $1 AND user_id = $2 AND lease_owner = $5 AND status = 'running'`,
+    [jobId, userId, provider, model, worker],
+  );
+}
+
 /** The next claimable job across users (see generation_claim_job in migration 0004). */
 export async function claimJob(
   tx: Tx,

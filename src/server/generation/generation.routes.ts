@@ -13,7 +13,9 @@ const POLL_MS = 150;
 const KEEPALIVE_MS = 15_000;
 
 export function generationRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new GenerationService(deps.tenant, deps.config, () => deps.jobs.queued());
+  const service = new GenerationService(deps.tenant, deps.config, deps.ai, () =>
+    deps.jobs.queued(),
+  );
   const onRequest = authenticate(deps.tokens);
   const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
   const tags = ['generation'];

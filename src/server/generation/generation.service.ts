@@ -1,5 +1,6 @@
 import type { DocumentType } from '../../contracts/documents.ts';
 import type { GenerateBody, GenerationJob } from '../../contracts/generation.ts';
+import type { AiResolver } from '../ai-settings/ai-resolver.ts';
 import { applicationExists } from '../applications/applications.repository.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import type { Config } from '../config.ts';
@@ -16,6 +17,7 @@ export class GenerationService {
   constructor(
     private readonly tenant: Tenant,
     private readonly config: Config,
+    private readonly ai: AiResolver,
     private readonly onQueued: () => void,
   ) {}
 
@@ -50,12 +52,14 @@ export class GenerationService {
               'Add a resume (or choose one with resume_id) first: drafts are built from it.',
             );
       }
+      // What the job will draft with as things stand; the worker re-reads it when it starts.
+      const settings = await this.ai.forUser(tx, auth.userId);
       const row = await repo.insertJob(tx, auth.userId, {
         applicationId,
         resumeId: resume.id,
         types,
-        provider: this.config.llm.provider,
-        model: this.config.llm.model,
+        provider: settings.kind,
+        model: settings.model,
         promptVersions: PROMPT_VERSIONS,
         idempotencyKey: key,
         maxAttempts: this.config.worker.maxAttempts,

@@ -1,23 +1,26 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { DocumentType } from '../../contracts/documents.ts';
 import type { DocumentProgress } from '../../contracts/generation.ts';
+import type { AiResolver } from '../ai-settings/ai-resolver.ts';
 // Other features' rows, read through their own repositories (as documents reads applications).
 import { find as findApplication } from '../applications/applications.repository.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { find as findDocument } from '../documents/documents.repository.ts';
 import { saveDocumentVersion } from '../documents/documents.service.ts';
-import { createProvider, LlmError, type LlmProvider } from '../llm/index.ts';
+import { LlmError, type LlmProvider } from '../llm/index.ts';
 import type { DraftInputs } from '../llm/offline/inputs.ts';
 import { renderPrompt } from '../llm/prompts.ts';
 import { find as findResume } from '../resumes/resumes.repository.ts';
 import { JobEventLog, LeaseLost } from './event-log.ts';
-import { findJob, updateJob, type JobRow } from './generation.repository.ts';
+import { findJob, setJobProvider, updateJob, type JobRow } from './generation.repository.ts';
 
 export interface PipelineContext {
   db: Database;
   config: Config;
   log: FastifyBaseLogger;
+  /** Chooses the provider: the user's AI settings, else the server's. */
+  ai: AiResolver;
   workerId: string;
   /** Aborted when this process stops: the job goes back to the queue. */
   stopping: AbortSignal;
@@ -69,7 +72,9 @@ export async function runJob(
         j.progress.research_report === 'saved'
           ? await findDocument(tx, userId, j.application_id, 'research_report')
           : undefined;
-      return { j, app, resume, report: report?.content };
+      // Read when the job runs, not when it was queued: settings changed since then apply.
+      const settings = await ctx.ai.forUser(tx, userId);
+      return { j, app, resume, report: report?.content, settings };
     });
     if (!loaded) return;
     job = loaded.j;
@@ -89,28 +94,29 @@ export async function runJob(
       attempt: claim.attempt,
       restarted: claim.attempt > 1,
     });
-    const provider = createProvider(
-      {
-        kind: config.llm.provider,
-        model: config.llm.model,
-        baseUrl: config.llm.baseUrl,
-        apiKey: config.llm.apiKey,
-      },
-      {
-        timeoutMs: config.llm.timeoutMs,
-        retry: config.llm.retry,
-        offlineChunkDelayMs: config.llm.offlineChunkDelayMs,
-        onRetry: (err, attempt, delayMs) =>
-          void log
-            .emit('progress', {
-              retrying: true,
-              attempt,
-              delay_ms: Math.round(delayMs),
-              reason: err.message,
-            })
-            .catch(() => {}),
-      },
-    );
+    const { settings } = loaded;
+    if (settings.keyUnreadable) {
+      throw new JobFailure(
+        'Your stored API key can no longer be read (the server’s secret changed). Enter it again in your AI settings.',
+      );
+    }
+    if (settings.kind !== job.provider || settings.model !== job.model) {
+      await log.transaction(async (tx) => {
+        await setJobProvider(tx, userId, claim.job_id, settings.kind, settings.model, workerId);
+        return [{ kind: 'progress', data: { provider: settings.kind, model: settings.model } }];
+      });
+    }
+    const provider = ctx.ai.provider(settings, {
+      onRetry: (err, attempt, delayMs) =>
+        void log
+          .emit('progress', {
+            retrying: true,
+            attempt,
+            delay_ms: Math.round(delayMs),
+            reason: err.message,
+          })
+          .catch(() => {}),
+    });
     const inputs: DraftInputs = {
       job: {
         company: loaded.app.company_name,

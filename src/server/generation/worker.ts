@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
+import { AiResolver } from '../ai-settings/ai-resolver.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { claimJob } from './generation.repository.ts';
@@ -23,6 +24,7 @@ export class GenerationWorker {
     private readonly db: Database,
     private readonly config: Config,
     private readonly log: FastifyBaseLogger,
+    private readonly ai: AiResolver = AiResolver.serverOnly(config),
   ) {}
 
   start(): void {
@@ -72,6 +74,7 @@ export class GenerationWorker {
           db: this.db,
           config: this.config,
           log: this.log,
+          ai: this.ai,
           workerId: this.id,
           stopping: this.stopController.signal,
         },

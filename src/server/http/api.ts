@@ -6,6 +6,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AiResolver } from '../ai-settings/ai-resolver.ts';
 import type { Tenant } from '../auth/tenant.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   tenant: Tenant;
   /** Background jobs: tell this instance's worker that a job was queued. */
   jobs: { queued(): void };
+  /** Which LLM provider drafts for a user: their AI settings, else the server's. */
+  ai: AiResolver;
   /** Fetches of user-supplied URLs go through the outbound guard with these options. */
   outbound: OutboundOptions;
 }

@@ -23,6 +23,7 @@ export interface AnthropicOptions {
   /** The host only (the SDK adds /v1); default https://api.anthropic.com. */
   baseUrl?: string;
   timeoutMs: number;
+  fetch?: typeof fetch;
 }
 
 /** Claude through the Messages API, streamed over SSE. */
@@ -43,6 +44,7 @@ export class AnthropicProvider implements LlmProvider {
       baseURL: this.endpoint,
       maxRetries: 0,
       timeout: opts.timeoutMs,
+      fetch: opts.fetch,
     });
     this.ctx = { label: 'Anthropic', model: opts.model, endpoint: this.endpoint };
   }

@@ -59,11 +59,22 @@ export function fromHttpStatus(ctx: ErrorContext, err: HttpLike): LlmError {
   );
 }
 
-export const connectionError = (ctx: ErrorContext, cause: unknown) =>
-  new LlmError(
-    'connection',
-    `Could not reach ${ctx.label} at ${ctx.endpoint}${detail((cause as Error | undefined)?.message)}. Check the base URL and that the server is running.`,
+/** The outbound guard refused the address (a user's base URL): trying again cannot help. */
+const refusedByGuard = (cause: unknown): cause is Error =>
+  ['address_not_allowed', 'invalid_url', 'url_unreachable'].includes(
+    (cause as { code?: unknown } | undefined)?.code as string,
   );
+
+export const connectionError = (ctx: ErrorContext, cause: unknown) =>
+  refusedByGuard(cause)
+    ? new LlmError(
+        'bad_request',
+        `${ctx.label} at ${ctx.endpoint} cannot be used: ${cause.message}`,
+      )
+    : new LlmError(
+        'connection',
+        `Could not reach ${ctx.label} at ${ctx.endpoint}${detail((cause as Error | undefined)?.message)}. Check the base URL and that the server is running.`,
+      );
 
 export const timeoutError = (ctx: ErrorContext) =>
   new LlmError('timeout', `${ctx.label} did not answer in time (model ${ctx.model}).`);

@@ -22,6 +22,8 @@ export interface ProviderOptions {
   /** The offline engine streams in chunks like a real provider; 0 in tests. */
   offlineChunkDelayMs?: number;
   onRetry?: (err: LlmError, attempt: number, delayMs: number) => void;
+  /** The HTTP client for the SDKs: the outbound guard's for addresses a user chose. */
+  fetch?: typeof fetch;
 }
 
 /** The one place that turns settings into a provider; every provider gets the same retries. */
@@ -36,6 +38,7 @@ export function createProvider(s: ProviderSettings, opts: ProviderOptions): LlmP
           model: s.model,
           baseUrl: s.baseUrl,
           timeoutMs: opts.timeoutMs,
+          fetch: opts.fetch,
         });
       case 'openai':
       case 'openai-compatible':
@@ -45,6 +48,7 @@ export function createProvider(s: ProviderSettings, opts: ProviderOptions): LlmP
           model: s.model,
           baseUrl: s.baseUrl,
           timeoutMs: opts.timeoutMs,
+          fetch: opts.fetch,
         });
     }
   })();

@@ -26,6 +26,7 @@ export interface OpenAiOptions {
   /** Including /v1 (e.g. http://localhost:11434/v1); default https://api.openai.com/v1. */
   baseUrl?: string;
   timeoutMs: number;
+  fetch?: typeof fetch;
 }
 
 /** Estimated when a server sends no usage (some local servers ignore stream_options). */
@@ -53,6 +54,7 @@ export class OpenAiProvider implements LlmProvider {
       project: null,
       maxRetries: 0,
       timeout: opts.timeoutMs,
+      fetch: opts.fetch,
     });
     this.ctx = {
       label: opts.kind === 'openai' ? 'OpenAI' : `the server at ${this.endpoint}`,

@@ -41,6 +41,29 @@ const linesOf = (text: string) =>
     .map(stripMarkdown)
     .filter((l) => normalise(l).length > 0);
 
+/**
+ * The parts of a capitalised run the source does not contain: "Senior Globex Engineer" → "Globex"
+ * when the source has "Senior" and "Engineer". Skills are judged on their own; connectors ("of",
+ * "&") stay inside a part only between two unknown words.
+ */
+function novelParts(name: string, known: Set<string>, skills: string[]): string[] {
+  const tokens = name.split(/\s+/).filter(Boolean);
+  const isNew = (t: string) => {
+    const n = normalise(t);
+    return n !== '' && !known.has(n) && !skills.includes(n) && !/^\d/.test(n);
+  };
+  const parts: string[] = [];
+  let run: string[] = [];
+  tokens.forEach((t, i) => {
+    const connector = /^(of|&)$/.test(t) && run.length > 0 && isNew(tokens[i + 1] ?? '');
+    if (isNew(t) || connector) return void run.push(t);
+    if (run.length > 0) parts.push(run.join(' '));
+    run = [];
+  });
+  if (run.length > 0) parts.push(run.join(' '));
+  return parts;
+}
+
 /** A novel-word share above this, with at least this many novel words, is new wording. */
 const MAX_NOVEL_SHARE = 0.5;
 const MIN_NOVEL_WORDS = 3;
@@ -76,12 +99,12 @@ export function checkGrounding(tailored: string, source: string): GroundingRepor
       if (!sourceNumbers.has(n)) add(/^(19|20)\d\d$/.test(n) ? 'date' : 'number', n);
     }
     for (const name of namesIn(line)) {
-      const tokens = normalise(name).split(' ').filter(Boolean);
-      if (skills.includes(tokens.join(' '))) continue; // judged as a skill above
-      // A capitalised first word is usually just the start of a sentence ("Spearheaded …"):
-      // the wording check below judges it, so it is not reported as a name.
-      if (tokens.length === 1 && line.trimStart().startsWith(name)) continue;
-      if (tokens.some((t) => !sourceTokens.has(t) && !/^\d/.test(t))) add('name', name.trim());
+      for (const part of novelParts(name, sourceTokens, skills)) {
+        // A lone capitalised first word is usually just the start of a sentence ("Spearheaded
+        // …"): the wording check below judges it, so it is not reported as a name.
+        if (!part.includes(' ') && line.trimStart().startsWith(part)) continue;
+        add('name', part);
+      }
     }
     const lineStems = [...new Set(words(line).map(stem))];
     const novel = lineStems.filter((s) => !sourceStems.has(s));

@@ -40,25 +40,32 @@ export async function deleteMe(tx: Tx, userId: string): Promise<void> {
   await tx.query('DELETE FROM users WHERE id = $1', [userId]);
 }
 
-/** The tables a user's export holds, in an order that a restore could insert them. */
-const EXPORT_TABLES = [
-  'user_resumes',
-  'applications',
-  'application_events',
-  'documents',
-  'document_versions',
-] as const;
+/**
+ * The tables a user's export holds, in an order that a restore could insert them, each with the
+ * columns left out (internal bookkeeping; never the sealed API key) and its row order.
+ */
+const EXPORT_TABLES = {
+  user_resumes: { omit: ['search'], order: 'created_at, id' },
+  applications: { omit: ['search'], order: 'created_at, id' },
+  application_events: { omit: [], order: 'created_at, id' },
+  documents: { omit: ['search'], order: 'created_at, id' },
+  document_versions: { omit: ['search'], order: 'created_at, id' },
+  generation_jobs: { omit: ['lease_owner', 'lease_expires_at'], order: 'created_at, id' },
+  generation_job_events: { omit: [], order: 'job_id, seq' },
+  user_ai_settings: { omit: ['api_key_encrypted'], order: 'created_at' },
+} as const satisfies Record<string, { omit: readonly string[]; order: string }>;
 
-export type UserExportTables = Record<(typeof EXPORT_TABLES)[number], Record<string, unknown>[]>;
+export type UserExportTables = Record<keyof typeof EXPORT_TABLES, Record<string, unknown>[]>;
 
 export async function exportAll(tx: Tx, userId: string): Promise<UserExportTables> {
   const out = {} as UserExportTables;
-  for (const table of EXPORT_TABLES) {
+  for (const [table, spec] of Object.entries(EXPORT_TABLES)) {
+    const omit = ['user_id', ...spec.omit].map((c) => ` - '${c}'`).join('');
     const { rows } = await tx.query<{ row: Record<string, unknown> }>(
-      `SELECT to_jsonb(t) - 'search' - 'user_id' AS row FROM ${table} t WHERE user_id = $1 ORDER BY created_at, id`,
+      `SELECT to_jsonb(t)${omit} AS row FROM ${table} t WHERE user_id = $1 ORDER BY ${spec.order}`,
       [userId],
     );
-    out[table] = rows.map((r) => r.row);
+    out[table as keyof UserExportTables] = rows.map((r) => r.row);
   }
   return out;
 }

@@ -17,6 +17,11 @@ const exportBody = z
     application_events: z.array(z.record(z.string(), z.unknown())),
     documents: z.array(z.record(z.string(), z.unknown())),
     document_versions: z.array(z.record(z.string(), z.unknown())),
+    generation_jobs: z.array(z.record(z.string(), z.unknown())),
+    generation_job_events: z.array(z.record(z.string(), z.unknown())),
+    user_ai_settings: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe('Your AI settings, without the API key'),
   })
   .meta({ id: 'UserExport' });
 

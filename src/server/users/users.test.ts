@@ -109,6 +109,9 @@ for (const kind of dbKinds()) {
         'application_events',
         'documents',
         'document_versions',
+        'generation_jobs',
+        'generation_job_events',
+        'user_ai_settings',
       ]) {
         assert.ok(Array.isArray(res.body[t]), t);
       }

@@ -1,0 +1,92 @@
+import type { ProviderKindName } from '../../contracts/ai.ts';
+import { DEFAULT_MODELS, type Config } from '../config.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import type { Tx } from '../db/database.ts';
+import { createProvider, type LlmProvider, type ProviderOptions } from '../llm/index.ts';
+import { guardedFetch } from '../net/guarded-fetch.ts';
+import type { OutboundOptions } from '../net/outbound-guard.ts';
+import * as repo from './ai-settings.repository.ts';
+
+/** The provider a user's drafts use, and whose choice it is. */
+export interface EffectiveSettings {
+  source: 'user' | 'server';
+  kind: ProviderKindName;
+  model: string;
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  /** A stored key that no longer opens (the server secret changed): the user must enter it again. */
+  keyUnreadable?: boolean;
+}
+
+/** The model a provider uses when the user names none. */
+export const defaultModel = (kind: ProviderKindName): string | undefined =>
+  kind === 'openai-compatible' ? undefined : DEFAULT_MODELS[kind];
+
+/**
+ * The one place that decides which provider drafts for a user: their AI settings when they chose
+ * a provider, else the server's environment. Connections to a provider the user chose go through
+ * the outbound guard; the operator's own configuration is trusted and connects directly. The
+ * server's API keys are never lent to a user's settings, so they never travel to a user's URL.
+ */
+export class AiResolver {
+  constructor(
+    private readonly config: Config,
+    private readonly secrets: SecretBox | undefined,
+    private readonly outbound: OutboundOptions,
+  ) {}
+
+  /** For processes that draft with the server's settings only (tests of the worker). */
+  static serverOnly(config: Config): AiResolver {
+    return new AiResolver(config, undefined, {});
+  }
+
+  serverSettings(): EffectiveSettings {
+    const { provider, model, baseUrl, apiKey } = this.config.llm;
+    return { source: 'server', kind: provider, model, baseUrl, apiKey };
+  }
+
+  /** Opens a stored key; undefined when there is none or it cannot be opened. */
+  openKey(userId: string, sealed: string | null): string | undefined {
+    return sealed && this.secrets ? this.secrets.decrypt(sealed, userId) : undefined;
+  }
+
+  sealKey(userId: string, key: string): string {
+    if (!this.secrets) throw new Error('AiResolver has no secret box: cannot store API keys');
+    return this.secrets.encrypt(key, userId);
+  }
+
+  fromRow(userId: string, row: repo.AiSettingsRow | undefined): EffectiveSettings {
+    if (!row?.provider || !this.secrets) return this.serverSettings();
+    const apiKey = this.openKey(userId, row.api_key_encrypted);
+    return {
+      source: 'user',
+      kind: row.provider,
+      model:
+        row.provider === 'offline'
+          ? DEFAULT_MODELS.offline
+          : (row.model ?? defaultModel(row.provider) ?? ''),
+      baseUrl: row.provider === 'offline' ? undefined : (row.base_url ?? undefined),
+      apiKey,
+      keyUnreadable: row.api_key_encrypted !== null && apiKey === undefined,
+    };
+  }
+
+  /** The settings the user's next draft will use; call inside the user's transaction. */
+  async forUser(tx: Tx, userId: string): Promise<EffectiveSettings> {
+    return this.fromRow(userId, await repo.find(tx, userId));
+  }
+
+  provider(
+    s: EffectiveSettings,
+    opts: Partial<Pick<ProviderOptions, 'onRetry' | 'retry' | 'timeoutMs'>> = {},
+  ): LlmProvider {
+    const llm = this.config.llm;
+    return createProvider(s, {
+      timeoutMs: opts.timeoutMs ?? llm.timeoutMs,
+      retry: opts.retry ?? llm.retry,
+      offlineChunkDelayMs: llm.offlineChunkDelayMs,
+      onRetry: opts.onRetry,
+      fetch: s.source === 'user' ? guardedFetch(this.outbound) : undefined,
+    });
+  }
+}
