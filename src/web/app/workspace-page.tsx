@@ -8,8 +8,12 @@ import { PostingPanel } from '../features/applications/components/posting-panel.
 import { StatusBadge } from '../features/applications/components/status.tsx';
 import { Timeline } from '../features/applications/components/timeline.tsx';
 import { DocumentTabs } from '../features/documents/components/document-tabs.tsx';
+import { DraftPanel } from '../features/drafting/components/draft-panel.tsx';
 
-/** One application with everything about it: composes the applications and documents features. */
+/**
+ * One application with everything about it: composes the applications, drafting and documents
+ * features.
+ */
 export function WorkspacePage() {
   const { id = '' } = useParams();
   const app = useApplication(id);
@@ -39,6 +43,9 @@ export function WorkspacePage() {
           </Card>
           <Card>
             <h2 className="mb-2 font-semibold">Documents</h2>
+            <div className="mb-4 border-b border-slate-200 pb-4 dark:border-slate-700">
+              <DraftPanel key={a.id} applicationId={a.id} />
+            </div>
             <DocumentTabs applicationId={a.id} />
           </Card>
         </div>

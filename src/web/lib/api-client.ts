@@ -60,15 +60,21 @@ export function refreshSession(): Promise<boolean> {
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 /**
- * Calls the API with the in-memory access token. A 401 refreshes the session once and retries;
- * if that fails too the user is signed out with a message saying why.
+ * Sends a request with the in-memory access token and answers the Response when it is OK. A 401
+ * refreshes the session once and retries; if that fails too the user is signed out with a
+ * message saying why. For answers that are not one JSON body (the drafting event stream).
  */
-export async function api<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+export async function apiFetch(
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<Response> {
   const send = () => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     const token = getSession().accessToken;
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -88,6 +94,12 @@ export async function api<T>(method: string, path: string, opts: RequestOptions 
     }
   }
   if (!res.ok) throw await toApiError(res);
+  return res;
+}
+
+/** Calls the API (see apiFetch) and answers its JSON body. */
+export async function api<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await apiFetch(method, path, opts);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
