@@ -53,6 +53,7 @@ const EXPORT_TABLES = {
   generation_jobs: { omit: ['lease_owner', 'lease_expires_at'], order: 'created_at, id' },
   generation_job_events: { omit: [], order: 'job_id, seq' },
   user_ai_settings: { omit: ['api_key_encrypted'], order: 'created_at' },
+  job_posting_snapshots: { omit: [], order: 'fetched_at, id' },
 } as const satisfies Record<string, { omit: readonly string[]; order: string }>;
 
 export type UserExportTables = Record<keyof typeof EXPORT_TABLES, Record<string, unknown>[]>;

@@ -22,6 +22,9 @@ const exportBody = z
     user_ai_settings: z
       .array(z.record(z.string(), z.unknown()))
       .describe('Your AI settings, without the API key'),
+    job_posting_snapshots: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe('The job postings you imported, as fetched'),
   })
   .meta({ id: 'UserExport' });
 
