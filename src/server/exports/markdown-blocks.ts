@@ -96,10 +96,12 @@ function walkBlocks(tokens: Token[], out: Block[], depth: number): void {
 function walkList(list: Tokens.List, out: Block[], depth: number): void {
   const start = typeof list.start === 'number' ? list.start : 1;
   list.items.forEach((item, i) => {
-    const [first, ...rest] = item.tokens;
+    // marked 18 puts a task item's checkbox before its text; we write it as [x] / [ ].
+    const tokens = item.tokens.filter((t) => t.type !== 'checkbox');
+    const [first, ...rest] = tokens;
     // An item's own text is its first text or paragraph token; the rest are nested blocks.
     let runs: Run[] = [];
-    let nested: Token[] = item.tokens;
+    let nested: Token[] = tokens;
     if (first && (first.type === 'text' || first.type === 'paragraph')) {
       const t = first as Tokens.Text | Tokens.Paragraph;
       runs = t.tokens ? inline(t.tokens, PLAIN) : [run(decode(t.text), PLAIN)];
