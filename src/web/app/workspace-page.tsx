@@ -9,10 +9,11 @@ import { StatusBadge } from '../features/applications/components/status.tsx';
 import { Timeline } from '../features/applications/components/timeline.tsx';
 import { DocumentTabs } from '../features/documents/components/document-tabs.tsx';
 import { DraftPanel } from '../features/drafting/components/draft-panel.tsx';
+import { MatchPanel } from '../features/match/components/match-panel.tsx';
 
 /**
- * One application with everything about it: composes the applications, drafting and documents
- * features.
+ * One application with everything about it: composes the applications, drafting, documents and
+ * match features.
  */
 export function WorkspacePage() {
   const { id = '' } = useParams();
@@ -47,6 +48,10 @@ export function WorkspacePage() {
               <DraftPanel key={a.id} applicationId={a.id} />
             </div>
             <DocumentTabs applicationId={a.id} />
+          </Card>
+          <Card>
+            <h2 className="mb-2 font-semibold">Match analysis</h2>
+            <MatchPanel applicationId={a.id} />
           </Card>
         </div>
         <Card className="self-start">

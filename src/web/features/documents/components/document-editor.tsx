@@ -129,7 +129,13 @@ export function DocumentEditor({
       </div>
       {copied && <Alert kind="info">{copied}</Alert>}
       {showHistory && <VersionHistory applicationId={applicationId} type={type} onUse={edit} />}
-      {comparing && <ResumeComparison tailored={document.content} />}
+      {comparing && (
+        <ResumeComparison
+          applicationId={applicationId}
+          tailored={document.content}
+          version={document.version}
+        />
+      )}
       <article className="rounded-md border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
         <MarkdownView source={document.content} label={label} />
       </article>
