@@ -39,12 +39,17 @@ export async function addResume(page: Page, name: string, content = RESUME): Pro
 }
 
 /** Creates an application through the form and lands on its workspace. */
-export async function addApplication(page: Page, company: string, role: string): Promise<void> {
+export async function addApplication(
+  page: Page,
+  company: string,
+  role: string,
+  description = JOB,
+): Promise<void> {
   await nav(page, 'Board');
   await page.getByRole('link', { name: 'New application', exact: true }).click();
   await page.getByLabel('Company').fill(company);
   await page.getByLabel('Role').fill(role);
-  await page.getByLabel('Job description').fill(JOB);
+  await page.getByLabel('Job description').fill(description);
   await page.getByRole('button', { name: 'Add application' }).click();
   await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
   await page.getByRole('heading', { name: new RegExp(role) }).waitFor();

@@ -12,6 +12,7 @@ import {
   useDeleteAccount,
   useUpdateProfile,
 } from '../api/account.ts';
+import { AiSettingsSection } from './ai-settings-form.tsx';
 
 function ProfileForm() {
   const user = useSession().user!;
@@ -178,6 +179,10 @@ export function SettingsPage() {
         <Card>
           <h2 className="mb-3 font-semibold">Password</h2>
           <PasswordForm />
+        </Card>
+        <Card>
+          <h2 className="mb-3 font-semibold">AI provider</h2>
+          <AiSettingsSection />
         </Card>
         <Card>
           <h2 className="mb-3 font-semibold">Your data</h2>
