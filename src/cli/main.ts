@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../server/config.ts';
 import { registerDataCommands } from './data-commands.ts';
+import { registerExportCommands } from './export-commands.ts';
 import { registerUserCommands } from './user-commands.ts';
 import { serve } from './serve.ts';
 
@@ -18,6 +19,7 @@ program
 
 registerDataCommands(program);
 registerUserCommands(program);
+registerExportCommands(program);
 
 try {
   await program.parseAsync();

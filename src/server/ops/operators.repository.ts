@@ -73,3 +73,17 @@ export async function contentCounts(
 export async function deleteUser(tx: Tx, userId: string): Promise<void> {
   await tx.query('DELETE FROM users WHERE id = $1', [userId]);
 }
+
+/** An application named by id or by its generated name (company_role_YYYY_MM_DD). */
+export async function findApplication(
+  tx: Tx,
+  idOrName: string,
+): Promise<{ id: string; user_id: string; name: string }[]> {
+  const byId = UUID_RE.test(idOrName.trim());
+  const { rows } = await tx.query<{ id: string; user_id: string; name: string }>(
+    `SELECT id, user_id, name FROM applications
+      WHERE ${byId ? 'id = $1::uuid' : 'name = $1'} ORDER BY created_at, id LIMIT 10`,
+    [idOrName.trim()],
+  );
+  return rows;
+}
