@@ -165,6 +165,14 @@ describe('match analysis, grounding flags and AI settings in Chromium (pglite, o
     await screenshot(page, '33-settings-ai-offline');
     await checkA11y(page, 'settings with the offline engine');
 
+    // At 360 px the AI settings fit the page, the OpenAI-compatible fields included.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await provider.selectOption('openai-compatible');
+    await page.getByLabel('Base URL').waitFor();
+    await screenshot(page, '34-settings-ai-360');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `settings are ${width}px wide at 360px`);
+
     assert.deepEqual(
       watch.consoleErrors.filter((e) => !/status of 400/.test(e)),
       [],

@@ -21,6 +21,8 @@ function useInvalidateResumes() {
     Promise.all([
       qc.invalidateQueries({ queryKey: ['resumes'] }),
       qc.invalidateQueries({ queryKey: ['search'] }),
+      // Match analyses read the resume's text (and which one is primary).
+      qc.invalidateQueries({ predicate: (q) => q.queryKey[2] === 'match' }),
     ]);
 }
 
