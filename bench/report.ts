@@ -208,7 +208,7 @@ function interpretation(r: BenchReport): string[] {
     return `${n1(get / search)}× (${NAMES[k.kind]})`;
   });
   lines.push(
-    `At the driver a search costs ${searchVsGet.join(', ')} a get: it ranks every row of the ` +
+    `At the driver a search costs ${searchVsGet.join(' and ')} as much as a get: it ranks every row of the ` +
       'user that matches (see matches per user below) and builds headlines for the 10 returned.',
   );
   const other = maxOf(
