@@ -67,7 +67,12 @@ async function newDatabase(
   }
   // Random hex only: the name is interpolated into CREATE/DROP DATABASE.
   const name = `jobforge_bench_${randomBytes(6).toString('hex')}`;
-  await ownerQuery(urls, `CREATE DATABASE ${name}`);
+  try {
+    await ownerQuery(urls, `CREATE DATABASE ${name}`);
+  } catch (err) {
+    await removeDir();
+    throw err;
+  }
   const url = `${urls.runtime}/${name}`;
   const migrationUrl = `${urls.owner}/${name}`;
   return {
@@ -78,7 +83,22 @@ async function newDatabase(
     serverEnv: { DATABASE_URL: url, JOBFORGE_MIGRATION_DATABASE_URL: migrationUrl },
     async drop() {
       await removeDir();
-      await ownerQuery(urls, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(urls, name);
     },
   };
+}
+
+/**
+ * Plain DROP first: WITH (FORCE) fails outright when a backend of the runtime role is still
+ * there (the owner may not terminate it), and one whose client has just disconnected is still
+ * exiting for a moment; a plain DROP waits up to 5 s for it. FORCE second, for the owner's own
+ * connections of an interrupted seeding.
+ */
+async function dropDatabase(urls: PostgresUrls, name: string): Promise<void> {
+  try {
+    await ownerQuery(urls, `DROP DATABASE IF EXISTS ${name}`);
+  } catch {
+    await new Promise((r) => setTimeout(r, 2000));
+    await ownerQuery(urls, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
 }
