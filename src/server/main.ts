@@ -28,6 +28,9 @@ export async function startServer(
   try {
     const applied = await migrate(db);
     await assertCatalogSafe(db);
+    // PGlite runs single-user, without autovacuum: without this its planner would never have
+    // statistics. ANALYZE samples, so it stays quick on a large database.
+    if (db.kind === 'pglite') await db.asOwner((tx) => tx.exec('ANALYZE'));
     const secret = await resolveSecret(config.secret, config.dataDir);
     app = await buildApp({ config, db, secret, logger: opts.logger, outbound: opts.outbound });
     if (applied.length > 0) {

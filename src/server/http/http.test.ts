@@ -129,3 +129,19 @@ describe('readiness', () => {
     }
   });
 });
+
+describe('embedded database statistics', () => {
+  test('when the embedded server starts, then the planner has statistics (PGlite has no autovacuum)', async () => {
+    const s = await startTestServer('pglite');
+    try {
+      const { rows } = await s.server.db.asOwner((tx) =>
+        tx.query<{ analyzed: boolean }>(
+          `SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'applications'`,
+        ),
+      );
+      assert.equal(rows[0]?.analyzed, true);
+    } finally {
+      await s.stop();
+    }
+  });
+});
