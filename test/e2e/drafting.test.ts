@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchBrowser, openPage, screenshot } from './browser.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { screenshot } from './browser.ts';
 import { addApplication, addResume, checkA11y, signUp } from './helpers.ts';
-import { ensureWebBuild } from './web-build.ts';
+import { browserSuite } from './suite.ts';
 
 const summary = (page: Page) => page.getByTestId('draft-summary');
 const stream = (page: Page, type: string) => page.getByTestId(`stream-${type}`);
@@ -30,21 +29,11 @@ async function partialText(page: Page): Promise<{ length: number; summary: strin
 }
 
 describe('drafting in Chromium (pglite, offline engine)', () => {
-  let s: TestServer;
-  let browser: Browser;
-  before(async () => {
-    await ensureWebBuild();
-    // Slow enough streaming that "partway through" lasts seconds: reload and cancel land in it.
-    s = await startTestServer('pglite', { JOBFORGE_OFFLINE_CHUNK_DELAY_MS: '60' });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.stop();
-  });
+  // Slow enough streaming that "partway through" lasts seconds: reload and cancel land in it.
+  const suite = browserSuite({ JOBFORGE_OFFLINE_CHUNK_DELAY_MS: '60' });
 
   test('when a user drafts documents, then the text streams in, a reload reattaches, all three are saved and the tailored resume diff shows the changes', async () => {
-    const watch = await openPage(browser, s.url);
+    const watch = await suite.open();
     const { page } = watch;
     const keys: string[] = [];
     page.on('request', (r) => {
@@ -131,7 +120,7 @@ describe('drafting in Chromium (pglite, offline engine)', () => {
   });
 
   test('when a user cancels a draft, then it stops, says so, and nothing unfinished is saved', async () => {
-    const watch = await openPage(browser, s.url);
+    const watch = await suite.open();
     const { page } = watch;
     await signUp(page, 'canceller@example.com');
     await addResume(page, 'Main resume');

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchBrowser, openPage, screenshot } from './browser.ts';
+import { describe, test } from 'node:test';
+import { screenshot } from './browser.ts';
 import { addApplication, addResume, checkA11y, nav, signUp } from './helpers.ts';
-import { ensureWebBuild } from './web-build.ts';
+import { browserSuite } from './suite.ts';
 
 /** A posting with a requirements list the offline analysis reads: some met, some missing. */
 const POSTING =
@@ -12,20 +10,10 @@ const POSTING =
 const INVENTED = 'Staff Engineer at Globex Corporation (2025–2026), leading 40 engineers.';
 
 describe('match analysis, grounding flags and AI settings in Chromium (pglite, offline engine)', () => {
-  let s: TestServer;
-  let browser: Browser;
-  before(async () => {
-    await ensureWebBuild();
-    s = await startTestServer('pglite');
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.stop();
-  });
+  const suite = browserSuite();
 
   test('when a user drafts and then invents an employer in the tailored resume, then the match shows before and after with evidence and the comparison flags that line with its reason', async () => {
-    const watch = await openPage(browser, s.url);
+    const watch = await suite.open();
     const { page } = watch;
     await signUp(page, 'matcher@example.com');
     await addResume(page, 'Main resume');
@@ -95,7 +83,7 @@ describe('match analysis, grounding flags and AI settings in Chromium (pglite, o
   });
 
   test('when a user points an OpenAI-compatible provider at a private or unresolvable address, then the reason is shown; a key is kept write-only; offline can be chosen again with the key cleared', async () => {
-    const watch = await openPage(browser, s.url);
+    const watch = await suite.open();
     const { page } = watch;
     await signUp(page, 'settings@example.com');
     await nav(page, 'Settings');

@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchBrowser, openPage, screenshot, type PageWatch } from './browser.ts';
+import { describe, test } from 'node:test';
+import { screenshot, type PageWatch } from './browser.ts';
 import { checkA11y, JOB, nav, RESUME, signUp } from './helpers.ts';
-import { ensureWebBuild } from './web-build.ts';
+import { browserSuite } from './suite.ts';
 
 describe('web app in Chromium (pglite)', () => {
-  let s: TestServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let first: PageWatch;
-  before(async () => {
-    await ensureWebBuild();
-    s = await startTestServer('pglite');
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.stop();
-  });
 
   test('when a new user runs a whole job search, then every screen works, is accessible and logs no error', async () => {
-    first = await openPage(browser, s.url);
+    first = await suite.open();
     const { page } = first;
     await page.goto('/');
     await page.waitForURL('**/sign-in');
@@ -205,7 +193,7 @@ describe('web app in Chromium (pglite)', () => {
   });
 
   test('when a second user signs up, then they see none of the first user’s data', async () => {
-    const second = await openPage(browser, s.url);
+    const second = await suite.open();
     const { page } = second;
     await signUp(page, 'grace@example.com');
     await page.getByText('Welcome to Job Forge').waitFor();

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchBrowser, openPage, screenshot } from './browser.ts';
-import { ensureWebBuild } from './web-build.ts';
+import { describe, test } from 'node:test';
+import { screenshot } from './browser.ts';
+import { browserSuite } from './suite.ts';
 
 // "Remote" image and link targets on another loopback address: if anything did load them, the
 // request would be seen here and never leave the machine.
@@ -20,21 +18,11 @@ const HOSTILE = [
 ].join('\n\n');
 
 describe('XSS in the browser (pglite)', () => {
-  let s: TestServer;
-  let browser: Browser;
-  before(async () => {
-    await ensureWebBuild();
-    s = await startTestServer('pglite');
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.stop();
-  });
+  const suite = browserSuite();
 
   test('when a job description, a document and a search snippet carry scripts, handlers, javascript: links and remote images, then all render inert', async () => {
-    const u = await s.register();
-    const created = await s.request('POST', '/api/v1/applications', {
+    const u = await suite.server.register();
+    const created = await suite.server.request('POST', '/api/v1/applications', {
       token: u.token,
       body: {
         company_name: '<img src=x onerror=alert("company")>',
@@ -46,14 +34,18 @@ describe('XSS in the browser (pglite)', () => {
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
     for (const type of ['research_report', 'cover_letter']) {
-      const put = await s.request('PUT', `/api/v1/applications/${id}/documents/${type}`, {
-        token: u.token,
-        body: { content: `# ${type}\n\n${HOSTILE}` },
-      });
+      const put = await suite.server.request(
+        'PUT',
+        `/api/v1/applications/${id}/documents/${type}`,
+        {
+          token: u.token,
+          body: { content: `# ${type}\n\n${HOSTILE}` },
+        },
+      );
       assert.ok(put.status < 300, put.text);
     }
 
-    const watch = await openPage(browser, s.url);
+    const watch = await suite.open();
     const { page } = watch;
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(u.email);
