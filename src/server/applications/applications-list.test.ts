@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
-
-const DESCRIPTION = 'We are hiring an engineer to design and build reliable payment systems.';
+import { applicationsApi } from './applications.test-helpers.ts';
 
 for (const kind of dbKinds()) {
   describe(`applications list (${kind})`, () => {
@@ -13,24 +12,7 @@ for (const kind of dbKinds()) {
     });
     after(() => s.stop());
 
-    const create = async (token: string, body: Record<string, unknown> = {}) => {
-      const res = await s.request('POST', '/api/v1/applications', {
-        token,
-        body: {
-          company_name: 'Acme',
-          role_title: 'Engineer',
-          job_description: DESCRIPTION,
-          ...body,
-        },
-      });
-      assert.equal(res.status, 201, res.text);
-      return res.body;
-    };
-    const list = async (token: string, query = '') => {
-      const res = await s.request('GET', `/api/v1/applications${query}`, { token });
-      assert.equal(res.status, 200, res.text);
-      return res.body;
-    };
+    const { create, list } = applicationsApi(() => s);
 
     test('when the list is filtered by status and q, then only matching applications come back', async () => {
       const u = await s.register();

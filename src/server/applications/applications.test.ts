@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
+import { applicationsApi, DESCRIPTION } from './applications.test-helpers.ts';
 import { applicationName } from './application-name.ts';
 
-const DESCRIPTION = 'We are hiring an engineer to design and build reliable payment systems.';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 for (const kind of dbKinds()) {
@@ -15,24 +15,7 @@ for (const kind of dbKinds()) {
     });
     after(() => s.stop());
 
-    const create = async (token: string, body: Record<string, unknown> = {}) => {
-      const res = await s.request('POST', '/api/v1/applications', {
-        token,
-        body: {
-          company_name: 'Acme',
-          role_title: 'Engineer',
-          job_description: DESCRIPTION,
-          ...body,
-        },
-      });
-      assert.equal(res.status, 201, res.text);
-      return res.body;
-    };
-    const list = async (token: string, query = '') => {
-      const res = await s.request('GET', `/api/v1/applications${query}`, { token });
-      assert.equal(res.status, 200, res.text);
-      return res.body;
-    };
+    const { create, list } = applicationsApi(() => s);
     const events = async (token: string, id: string) =>
       (await s.request('GET', `/api/v1/applications/${id}/events`, { token })).body.items.map(
         (e: any) => [e.kind, e.from_status, e.to_status, e.document_type],
