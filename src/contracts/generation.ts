@@ -52,3 +52,16 @@ export const generateHeaders = z.object({
     .optional()
     .describe('The same key returns the same job instead of starting another'),
 });
+
+export const jobListQuery = z.strictObject({
+  active: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: only queued and running jobs (what a second tab reattaches to)'),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type JobListQuery = z.infer<typeof jobListQuery>;
+
+export const generationJobList = z
+  .object({ items: z.array(generationJob).describe('Newest first') })
+  .meta({ id: 'GenerationJobList' });

@@ -60,3 +60,17 @@ export const postingSnapshot = z
   })
   .meta({ id: 'PostingSnapshot' });
 export type PostingSnapshot = z.infer<typeof postingSnapshot>;
+
+export const resumeImportSource = z.enum(['pdf', 'docx', 'markdown', 'text', 'json-resume']);
+
+export const resumeImport = z
+  .object({
+    name: z.string().describe('A suggested resume name (the person or the file name)'),
+    content: z.string().describe('The resume as clean Markdown, for the user to review and save'),
+    source: resumeImportSource.describe('What the file was read as (by its bytes, not its name)'),
+    warnings: z
+      .array(z.string())
+      .describe('What may need a look, e.g. "the PDF has 3 pages without text"'),
+  })
+  .meta({ id: 'ResumeImport' });
+export type ResumeImport = z.infer<typeof resumeImport>;

@@ -114,6 +114,23 @@ export async function findJob(
   return rows[0];
 }
 
+/** An application's jobs, newest first; with activeOnly, only those still queued or running. */
+export async function listForApplication(
+  tx: Tx,
+  userId: string,
+  applicationId: string,
+  opts: { activeOnly: boolean; limit: number },
+): Promise<JobRow[]> {
+  const { rows } = await tx.query<JobRow>(
+    `SELECT ${COLUMNS} FROM generation_jobs
+      WHERE user_id = $1 AND application_id = $2
+        ${opts.activeOnly ? "AND status IN ('queued', 'running')" : ''}
+      ORDER BY created_at DESC, id DESC LIMIT $3`,
+    [userId, applicationId, opts.limit],
+  );
+  return rows;
+}
+
 /** Who may write a job's events: its lease holder (fenced), or anyone holding the row lock. */
 export type Writer = { worker: string; leaseSeconds: number } | { locked: true };
 

@@ -1,7 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { errorBody, idParams } from '../../contracts/common.ts';
-import { generateBody, generateHeaders, generationJob } from '../../contracts/generation.ts';
+import {
+  generateBody,
+  generateHeaders,
+  generationJob,
+  generationJobList,
+  jobListQuery,
+} from '../../contracts/generation.ts';
 import type { ApiApp, AppDeps } from '../http/api.ts';
 import { authenticate, authOf } from '../http/authenticate.ts';
 import { notFound } from '../http/errors.ts';
@@ -53,6 +59,23 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
       );
       return reply.code(202).send(job);
     },
+  );
+
+  app.get(
+    '/applications/:id/generation-jobs',
+    {
+      onRequest,
+      schema: {
+        tags,
+        summary: "An application's generation jobs, newest first",
+        description:
+          'With active=true, only queued and running jobs: a second tab or a reloaded page finds the job to follow.',
+        params: idParams,
+        querystring: jobListQuery,
+        response: { 200: generationJobList, ...errors },
+      },
+    },
+    (req) => service.listForApplication(authOf(req), req.params.id, req.query),
   );
 
   app.get(

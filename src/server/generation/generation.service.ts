@@ -1,5 +1,5 @@
 import type { DocumentType } from '../../contracts/documents.ts';
-import type { GenerateBody, GenerationJob } from '../../contracts/generation.ts';
+import type { GenerateBody, GenerationJob, JobListQuery } from '../../contracts/generation.ts';
 import type { AiResolver } from '../ai-settings/ai-resolver.ts';
 import { applicationExists } from '../applications/applications.repository.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
@@ -71,6 +71,22 @@ export class GenerationService {
     });
     if (result.created) this.onQueued();
     return { job: repo.present(result.row), created: result.created };
+  }
+
+  /** 404 for an application that is not the user's, like every other id route. */
+  listForApplication(
+    auth: AuthContext,
+    applicationId: string,
+    q: JobListQuery,
+  ): Promise<{ items: GenerationJob[] }> {
+    return this.tenant(auth, async (tx) => {
+      if (!(await applicationExists(tx, auth.userId, applicationId))) throw notFound('application');
+      const rows = await repo.listForApplication(tx, auth.userId, applicationId, {
+        activeOnly: q.active === 'true',
+        limit: q.limit,
+      });
+      return { items: rows.map(repo.present) };
+    });
   }
 
   get(auth: AuthContext, id: string): Promise<GenerationJob> {

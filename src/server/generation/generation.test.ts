@@ -237,6 +237,14 @@ for (const kind of dbKinds()) {
           token: u.token,
           body: {},
         });
+        const listUrl = `/api/v1/applications/${app.body.id}/generation-jobs`;
+        const active = await s.request('GET', `${listUrl}?active=true`, { token: u.token });
+        assert.equal(active.status, 200, active.text);
+        assert.deepEqual(
+          active.body.items.map((j: { id: string }) => j.id),
+          [job.body.id],
+          'a second tab finds the queued job',
+        );
         const cancelled = await s.request('POST', `/api/v1/generation-jobs/${job.body.id}/cancel`, {
           token: u.token,
           body: {},
@@ -254,6 +262,13 @@ for (const kind of dbKinds()) {
         assert.deepEqual(
           stream.events.map((e) => [e.event, e.data]),
           [['done', { status: 'cancelled' }]],
+        );
+        const afterCancel = await s.request('GET', `${listUrl}?active=true`, { token: u.token });
+        assert.deepEqual(afterCancel.body.items, [], 'a cancelled job is no longer active');
+        const all = await s.request('GET', listUrl, { token: u.token });
+        assert.deepEqual(
+          all.body.items.map((j: { id: string; status: string }) => [j.id, j.status]),
+          [[job.body.id, 'cancelled']],
         );
         const again = await s.request('POST', `/api/v1/generation-jobs/${job.body.id}/cancel`, {
           token: u.token,
