@@ -66,3 +66,46 @@ export function deniedReason(address: string): string | undefined {
   }
   return V6_DENIED.some((c) => v6.match(c)) ? 'a reserved IPv6 address' : undefined;
 }
+
+/**
+ * What stays refused even when the operator allows private addresses
+ * (JOBFORGE_ALLOW_PRIVATE_URLS, meant for Ollama on the laptop or an intranet): link-local
+ * (where cloud instance metadata answers, 169.254.169.254), the known metadata addresses outside
+ * it, unspecified and multicast targets. Nobody's model server or job board lives there.
+ */
+const NEVER_V4 = cidrs([
+  '0.0.0.0/8',
+  '169.254.0.0/16',
+  '100.100.100.200/32', // Alibaba Cloud metadata (inside carrier-grade NAT space)
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+]);
+const NEVER_V6 = cidrs([
+  '::/128',
+  'fe80::/10', // link-local
+  'fd00:ec2::254/128', // AWS instance metadata over IPv6
+  'ff00::/8', // multicast
+]);
+
+export function alwaysDeniedReason(address: string): string | undefined {
+  if (net.isIP(address) === 0) return 'not an IP address';
+  const ip = ipaddr.parse(address.replace(/%.*$/, ''));
+  if (ip.kind() === 'ipv4') {
+    return NEVER_V4.some((c) => ip.match(c))
+      ? 'a link-local, metadata, unspecified or multicast address'
+      : undefined;
+  }
+  const v6 = ip as ipaddr.IPv6;
+  for (const { cidr, v4At } of V6_EMBEDDED_V4) {
+    if (v6.match(cidr))
+      return alwaysDeniedReason(
+        v6
+          .toByteArray()
+          .slice(v4At, v4At + 4)
+          .join('.'),
+      );
+  }
+  return NEVER_V6.some((c) => v6.match(c))
+    ? 'a link-local, metadata, unspecified or multicast IPv6 address'
+    : undefined;
+}

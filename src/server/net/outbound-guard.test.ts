@@ -259,6 +259,26 @@ describe('outbound guard and safe fetch', () => {
       allowPrivateAddresses: true,
     });
     assert.equal(got.address, '127.0.0.1');
+    const lan = await checkTarget('http://192.168.1.20:11434/v1', { allowPrivateAddresses: true });
+    assert.equal(lan.address, '192.168.1.20');
+  });
+
+  test('when the operator allows private addresses, then cloud metadata and link-local stay refused', async () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/', // 169.254.169.254 as one decimal number
+      'http://[::ffff:169.254.169.254]/',
+      'http://[fe80::1]/',
+      'http://[fd00:ec2::254]/',
+      'http://100.100.100.200/',
+      'http://0.0.0.0/',
+    ]) {
+      await assert.rejects(
+        checkTarget(url, { allowPrivateAddresses: true }),
+        (err: AppError) => err.code === 'address_not_allowed',
+        url,
+      );
+    }
   });
 
   test('when the URL is not a URL, then the error says so', async () => {

@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { AppError } from '../http/errors.ts';
-import { deniedReason } from './address-policy.ts';
+import { alwaysDeniedReason, deniedReason } from './address-policy.ts';
 
 /**
  * The one gate for connections to addresses a user chose (job posting import; LLM base URLs may
@@ -98,8 +98,8 @@ export async function checkTarget(
   // otherwise be a coin toss away from the private one.
   for (const address of addresses) {
     const excepted = opts.allowedTargets?.some((t) => t.address === address && t.port === port);
-    const why = deniedReason(address);
-    if (why && !excepted && !opts.allowPrivateAddresses) {
+    const why = opts.allowPrivateAddresses ? alwaysDeniedReason(address) : deniedReason(address);
+    if (why && !excepted) {
       throw notAllowed(host === address ? host : `${host} (${address})`, why);
     }
   }
