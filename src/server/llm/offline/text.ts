@@ -1,4 +1,5 @@
 /** Text helpers shared by the posting and resume readers. Pure functions, no I/O. */
+import { stem } from './stem.ts';
 
 const ENTITIES: Record<string, string> = {
   amp: '&',
@@ -77,11 +78,7 @@ export function words(text: string): string[] {
     .filter((w) => w.length >= 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
 }
 
-/** A rough singular/stem so that "systems" meets "system" and "managing" meets "manage". */
-export function stem(word: string): string {
-  if (word.length <= 4 || /[+#.]/.test(word)) return word;
-  return word.replace(/(ing|ed|es|s)$/, '').replace(/e$/, '');
-}
+export { stem };
 
 export const stems = (text: string) => new Set(words(text).map(stem));
 
