@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Button } from '../components/ui/button.tsx';
 import { ConfirmDialog } from '../components/ui/confirm-dialog.tsx';
-import { Card, PageTitle, QueryError, Spinner } from '../components/ui/feedback.tsx';
+import { Alert, Card, PageTitle, QueryError, Spinner } from '../components/ui/feedback.tsx';
 import { useApplication, useDeleteApplication } from '../features/applications/api/applications.ts';
 import { PostingPanel } from '../features/applications/components/posting-panel.tsx';
 import { StatusBadge } from '../features/applications/components/status.tsx';
@@ -10,6 +10,7 @@ import { Timeline } from '../features/applications/components/timeline.tsx';
 import { DocumentTabs } from '../features/documents/components/document-tabs.tsx';
 import { DraftPanel } from '../features/drafting/components/draft-panel.tsx';
 import { MatchPanel } from '../features/match/components/match-panel.tsx';
+import { useDownload } from '../lib/download.ts';
 
 /**
  * One application with everything about it: composes the applications, drafting, documents and
@@ -21,6 +22,7 @@ export function WorkspacePage() {
   const remove = useDeleteApplication();
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);
+  const packet = useDownload();
   if (app.isPending) return <Spinner />;
   if (app.isError) return <QueryError error={app.error} retry={() => void app.refetch()} />;
   const a = app.data;
@@ -28,15 +30,31 @@ export function WorkspacePage() {
     <>
       <PageTitle
         actions={
-          <Button variant="secondary" size="sm" onClick={() => setConfirming(true)}>
-            Delete
-          </Button>
+          <>
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={packet.busy !== null}
+              aria-busy={packet.busy !== null}
+              onClick={() => packet.run('zip', `/applications/${a.id}/packet`, `${a.name}.zip`)}
+            >
+              {packet.busy ? 'Preparing packet…' : 'Download packet (.zip)'}
+            </Button>
+            <Button variant="secondary" size="sm" onClick={() => setConfirming(true)}>
+              Delete
+            </Button>
+          </>
         }
       >
         {a.role_title}{' '}
         <span className="font-normal text-slate-600 dark:text-slate-300">at {a.company_name}</span>{' '}
         <StatusBadge status={a.status} />
       </PageTitle>
+      {packet.error && (
+        <div className="mb-4">
+          <Alert>Could not download the packet: {packet.error}</Alert>
+        </div>
+      )}
       <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
         <div className="flex min-w-0 flex-col gap-4">
           <Card>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Document, DocumentType } from '../../../../contracts/documents.ts';
 import { Button } from '../../../components/ui/button.tsx';
+import { DownloadButtons } from '../../../components/ui/download-buttons.tsx';
 import { Alert, EmptyState, errorMessage } from '../../../components/ui/feedback.tsx';
 import { Field, Textarea } from '../../../components/ui/field.tsx';
 import { MarkdownView } from '../../../components/ui/markdown-view.tsx';
@@ -8,7 +9,7 @@ import { DOCUMENT_LABELS, useSaveDocument } from '../api/documents.ts';
 import { ResumeComparison } from './resume-comparison.tsx';
 import { VersionHistory } from './version-history.tsx';
 
-/** One document: rendered view, Markdown editor with preview, save, copy and history. */
+/** One document: rendered view, Markdown editor with preview, save, copy, downloads and history. */
 export function DocumentEditor({
   applicationId,
   type,
@@ -127,6 +128,10 @@ export function DocumentEditor({
           Version {document.version} · saved {new Date(document.updated_at).toLocaleString()}
         </span>
       </div>
+      <DownloadButtons
+        path={`/applications/${applicationId}/documents/${type}/export`}
+        baseName={type}
+      />
       {copied && <Alert kind="info">{copied}</Alert>}
       {showHistory && <VersionHistory applicationId={applicationId} type={type} onUse={edit} />}
       {comparing && (

@@ -1,4 +1,5 @@
 import { useNavigate, useParams } from 'react-router';
+import { DownloadButtons } from '../../../components/ui/download-buttons.tsx';
 import { Card, PageTitle, QueryError, Spinner } from '../../../components/ui/feedback.tsx';
 import { useResume, useUpdateResume } from '../api/resumes.ts';
 import { ResumeForm } from './resume-form.tsx';
@@ -15,6 +16,10 @@ export function ResumePage() {
   return (
     <>
       <PageTitle>{r.name}</PageTitle>
+      <Card className="mb-4">
+        {/* The stored resume, not the form's unsaved text: save first to download an edit. */}
+        <DownloadButtons path={`/resumes/${r.id}/export`} baseName={r.name} label="Download" />
+      </Card>
       <Card>
         <ResumeForm
           initial={{
