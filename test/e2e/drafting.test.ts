@@ -119,6 +119,56 @@ describe('drafting in Chromium (pglite, offline engine)', () => {
     await watch.context.close();
   });
 
+  test('when a second tab opens the workspace while drafting, then it finds the running job and shows the same live progress', async () => {
+    const watch = await suite.open();
+    const { page, context } = watch;
+    await signUp(page, 'two-tabs@example.com');
+    await addResume(page, 'Main resume');
+    await addApplication(page, 'Globex', 'Data Engineer');
+    await page.getByRole('button', { name: 'Draft documents' }).click();
+    await startDrafting(page);
+    await partialText(page);
+
+    // A fresh page of the same browser: no sessionStorage of the first tab, only the API's list.
+    const second = await context.newPage();
+    const secondErrors: string[] = [];
+    second.on('console', (m) => {
+      if (m.type() === 'error') secondErrors.push(m.text());
+    });
+    const starts: string[] = [];
+    second.on('request', (r) => {
+      if (r.method() === 'POST') starts.push(r.url());
+    });
+    await second.goto(page.url());
+    await summary(second).filter({ hasText: 'Drafting…' }).waitFor();
+    // Its text streams too, while the job is still running.
+    const before = await partialText(second);
+    await second.waitForFunction(
+      (n) =>
+        (document.querySelector('[data-testid="stream-research_report"]')?.textContent ?? '')
+          .length > n,
+      before.length,
+    );
+    await checkA11y(second, 'workspace followed from a second tab');
+    await screenshot(second, '25-drafting-second-tab');
+
+    // Both tabs end on the same outcome, with the same text.
+    for (const p of [page, second])
+      await summary(p).filter({ hasText: 'Done: 3 of 3 saved' }).waitFor({ timeout: 60_000 });
+    assert.equal(
+      await stream(second, 'cover_letter').textContent(),
+      await stream(page, 'cover_letter').textContent(),
+    );
+    assert.deepEqual(
+      starts.filter((u) => !u.endsWith('/auth/refresh')),
+      [],
+      'the second tab started nothing',
+    );
+    assert.deepEqual(secondErrors, [], 'no console errors in the second tab');
+    assert.deepEqual(watch.consoleErrors, [], 'no console errors');
+    await context.close();
+  });
+
   test('when a user cancels a draft, then it stops, says so, and nothing unfinished is saved', async () => {
     const watch = await suite.open();
     const { page } = watch;

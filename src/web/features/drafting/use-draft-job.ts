@@ -1,11 +1,12 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GenerateBody } from '../../../contracts/generation.ts';
 import { errorMessage } from '../../components/ui/feedback.tsx';
 import { ApiError } from '../../lib/api-client.ts';
 import {
   cancelJob,
   getJob,
+  listActiveJobs,
   newIdempotencyKey,
   readJobEvents,
   rememberedJob,
@@ -25,7 +26,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /**
  * The application's drafting job: starts one, follows its event stream (reconnecting with
  * Last-Event-ID when the connection drops), cancels it, and after a reload reattaches to the
- * job this tab started, replaying its stream from the start to rebuild the streamed text.
+ * job this tab started, replaying its stream from the start to rebuild the streamed text. A tab
+ * that did not start a job asks the API for a running one and follows that instead (another
+ * tab's, or one started before this page was opened).
  */
 export function useDraftJob(applicationId: string) {
   const qc = useQueryClient();
@@ -35,6 +38,26 @@ export function useDraftJob(applicationId: string) {
   const [streamError, setStreamError] = useState<string | null>(null);
   // One key per attempt to start: a retry after a network error gets the same job back.
   const key = useRef(newIdempotencyKey());
+  // Asked only while this tab follows nothing; refetched when the tab regains focus, so a job
+  // started in another tab shows up on coming back.
+  const active = useQuery({
+    queryKey: ['generation-jobs', applicationId, 'active'],
+    queryFn: ({ signal }) => listActiveJobs(applicationId, signal),
+    enabled: jobId === null,
+    staleTime: 0,
+  });
+  // An ended job must not come back from the cached list once the panel is closed.
+  const forgetActive = useCallback(
+    () => qc.removeQueries({ queryKey: ['generation-jobs', applicationId, 'active'] }),
+    [qc, applicationId],
+  );
+  const found = jobId === null ? active.data?.items[0]?.id : undefined;
+  useEffect(() => {
+    if (!found) return;
+    // Functional: a job this tab started meanwhile wins over what the list said.
+    setJobId((current) => current ?? found);
+    if (!rememberedJob(applicationId)) rememberJob(applicationId, found);
+  }, [found, applicationId]);
 
   useEffect(() => {
     if (!jobId) return;
@@ -50,6 +73,7 @@ export function useDraftJob(applicationId: string) {
       ]);
     const ended = (v: DraftView) => {
       rememberJob(applicationId, null);
+      forgetActive();
       setConnection('closed');
       setView(v);
     };
@@ -101,6 +125,7 @@ export function useDraftJob(applicationId: string) {
       if (err instanceof ApiError && err.status === 404) {
         // A job of a deleted application, or of a previous session of this tab.
         rememberJob(applicationId, null);
+        forgetActive();
         setJobId(null);
         setView(null);
         return;
@@ -108,7 +133,7 @@ export function useDraftJob(applicationId: string) {
       setStreamError(errorMessage(err));
     });
     return () => ctrl.abort();
-  }, [jobId, applicationId, qc]);
+  }, [jobId, applicationId, qc, forgetActive]);
 
   const start = useMutation({
     mutationFn: (body: GenerateBody) => startDraft(applicationId, body, key.current),
@@ -127,6 +152,7 @@ export function useDraftJob(applicationId: string) {
   /** Hides a finished job's panel. */
   const dismiss = () => {
     rememberJob(applicationId, null);
+    forgetActive();
     setJobId(null);
     setView(null);
     start.reset();

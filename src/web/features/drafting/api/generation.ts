@@ -23,8 +23,22 @@ export const cancelJob = (jobId: string) =>
   api<GenerationJob>('POST', `/generation-jobs/${jobId}/cancel`);
 
 /**
- * The running job of an application, kept per tab in sessionStorage so that a reload reattaches
- * to it (the API has no "jobs of an application" list). Cleared when the job ends.
+ * The application's queued and running jobs, newest first: what a second tab, or a page opened
+ * fresh, follows when it did not start the job itself.
+ */
+export const listActiveJobs = (applicationId: string, signal?: AbortSignal) =>
+  api<{ items: GenerationJob[] }>(
+    'GET',
+    `/applications/${applicationId}/generation-jobs?active=true&limit=1`,
+    {
+      signal,
+    },
+  );
+
+/**
+ * The job this tab started, kept in sessionStorage so that a reload reattaches to it at once —
+ * including a job that has just ended, whose outcome the reload still shows — without asking
+ * the list first. Cleared when the job ends.
  */
 const storageKey = (applicationId: string) => `jobforge.draft-job.${applicationId}`;
 
