@@ -66,7 +66,10 @@ describe(`jobforge export (${dbKinds()[0]!})`, () => {
   test('when the application or format is unknown, then exit code 1 and a sentence', async () => {
     const missing = await runJobforge(['export', 'no_such_app'], databaseEnv(source.config));
     assert.equal(missing.code, 1);
-    assert.match(missing.output, /^jobforge: No application is named or numbered no_such_app\./m);
+    assert.match(
+      missing.output,
+      /^jobforge: No application matches "no_such_app" \(by id, company or role\)\.$/m,
+    );
     const bad = await runJobforge(
       ['export', app.id, '--type', 'cover_letter', '--format', 'rtf'],
       databaseEnv(source.config),

@@ -1,64 +1,68 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { documentType } from '../contracts/documents.ts';
 import { exportFormat } from '../contracts/exports.ts';
-import type { Tenant } from '../server/auth/tenant.ts';
-import type { Database } from '../server/db/database.ts';
-import { ExportsService } from '../server/exports/exports.service.ts';
-import { findApplication } from '../server/ops/operators.repository.ts';
-import { assertCurrentSchema } from '../server/ops/schema.ts';
-import { withOperatorDatabase } from './operator-database.ts';
+import { matchApplication } from './application-match.ts';
+import {
+  addTargetOptions,
+  report,
+  withWorkspace,
+  writeOutput,
+  type TargetOptions,
+} from './target.ts';
 
-/**
- * The operator works on the data directory directly, with no session: the export still runs as
- * the application's owner (row-level security applies), only the session check is skipped.
- */
-const ownerTenant =
-  (db: Database): Tenant =>
-  (auth, fn) =>
-    db.withUser(auth.userId, fn);
-
-export function registerExportCommands(program: Command): void {
-  program
-    .command('export')
-    .argument('<application>', 'the application id or its name (company_role_YYYY_MM_DD)')
-    .option(
-      '--type <type>',
-      `one document: ${documentType.options.join(', ')} (default: the packet)`,
-    )
-    .option('--format <format>', `with --type: ${exportFormat.options.join(', ')}`, 'pdf')
-    .option('--out <dir>', 'where to write the file', '.')
-    .description(
-      "write an application's packet (.zip: posting, documents in PDF/DOCX/Markdown, manifest) or one document to a file, from the local database (stop the server first on PGlite)",
-    )
-    .action((application: string, opts: { type?: string; format: string; out: string }) =>
-      withOperatorDatabase(async (db) => {
-        await assertCurrentSchema(db);
-        const type = opts.type === undefined ? undefined : parse(documentType, opts.type, 'type');
-        const format = parse(exportFormat, opts.format, 'format');
-        const found = await db.asOwner((tx) => findApplication(tx, application));
-        if (found.length === 0)
-          throw new Error(`No application is named or numbered ${application}.`);
-        if (found.length > 1)
-          throw new Error(
-            `${found.length} applications are named ${application}; give one id: ${found.map((a) => a.id).join(', ')}`,
-          );
-        const app = found[0]!;
-        const service = new ExportsService(ownerTenant(db));
-        const auth = { userId: app.user_id, sessionId: '' };
-        const file = type
-          ? await service.document(auth, app.id, type, format)
-          : await service.packet(auth, app.id);
-        const target = path.resolve(opts.out, file.filename);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, file.body);
-        console.log(`Wrote ${target} (${file.body.length} bytes).`);
-      }),
-    );
+interface ExportOptions extends TargetOptions {
+  type?: string;
+  format?: string;
+  out: string;
 }
 
-function parse<T extends string>(
+export function registerExportCommands(program: Command): void {
+  addTargetOptions(
+    program
+      .command('export')
+      .argument('<application>', 'the application: its id, or its company, role or both (any case)')
+      .option(
+        '--type <type>',
+        `one document: ${documentType.options.join(', ')} (default: the packet)`,
+      )
+      .option('--format <format>', `with --type: ${exportFormat.options.join(', ')} (default pdf)`)
+      .option('--out <dir>', 'the directory to write the file to, under its own name', '.')
+      .option('--output <file>', 'the file to write instead ("-": stdout)'),
+  )
+    .description(
+      "write an application's packet (.zip: posting, documents in PDF/DOCX/Markdown, manifest) or one document to a file, from a running server (--server) or the local database",
+    )
+    .action(async (application: string, opts: ExportOptions) => {
+      const type = opts.type === undefined ? undefined : parse(documentType, opts.type, 'type');
+      if (type === undefined && opts.format !== undefined) {
+        throw new Error('--format is for one document: add --type <type> (the packet is a .zip).');
+      }
+      const format = parse(exportFormat, opts.format ?? 'pdf', 'format');
+      await withWorkspace(
+        opts,
+        async (ws) => {
+          const app = matchApplication(application, await ws.applications());
+          const file = type
+            ? await ws.exportDocument(app.id, type, format)
+            : await ws.exportPacket(app.id);
+          const written = await writeOutput(
+            file.body,
+            opts.output ?? path.join(opts.out, file.filename),
+          );
+          report(
+            written
+              ? `Wrote ${written} (${file.body.length} bytes).`
+              : `Wrote ${file.filename} to stdout (${file.body.length} bytes).`,
+            written === undefined,
+          );
+        },
+        { ownerOf: application },
+      );
+    });
+}
+
+export function parse<T extends string>(
   schema: { options: readonly T[] },
   value: string,
   what: string,

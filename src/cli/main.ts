@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../server/config.ts';
 import { registerDataCommands } from './data-commands.ts';
 import { registerExportCommands } from './export-commands.ts';
+import { registerImportCommands } from './import-commands.ts';
 import { registerUserCommands } from './user-commands.ts';
 import { serve } from './serve.ts';
 
@@ -19,6 +20,7 @@ program
 
 registerDataCommands(program);
 registerUserCommands(program);
+registerImportCommands(program);
 registerExportCommands(program);
 
 try {

@@ -47,6 +47,19 @@ const schema = z.object({
   JOBFORGE_LLM_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   JOBFORGE_LLM_RETRY_MAX_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   JOBFORGE_OFFLINE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
+  JOBFORGE_LLM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  JOBFORGE_LLM_PRICE_PER_MTOK: z
+    .string()
+    .transform((v, ctx) => {
+      const prices = parsePrices(v);
+      if (typeof prices === 'string') {
+        ctx.addIssue({ code: 'custom', message: prices });
+        return z.NEVER;
+      }
+      return prices;
+    })
+    .optional(),
+  JOBFORGE_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(0),
   JOBFORGE_WORKER_ENABLED: bool.default(true),
   JOBFORGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   JOBFORGE_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
@@ -54,6 +67,48 @@ const schema = z.object({
   JOBFORGE_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   JOBFORGE_ALLOW_PRIVATE_URLS: bool.default(false),
 });
+
+/** US dollars per million tokens, as providers publish them. */
+export interface Price {
+  input: number;
+  output: number;
+}
+
+/** Operator's prices: `server` for the server's own model, `models` by model name (lower case). */
+export interface PriceOverrides {
+  server?: Price;
+  models: Record<string, Price>;
+}
+
+/**
+ * `JOBFORGE_LLM_PRICE_PER_MTOK`: "3,15" prices the server's model; "name=3,15;other=0.1,0.4"
+ * prices models by name. Returns the problem as a string.
+ */
+function parsePrices(value: string): PriceOverrides | string {
+  const out: PriceOverrides = { models: {} };
+  const pair = (s: string): Price | undefined => {
+    const parts = s.split(',').map((x) => x.trim());
+    const [input, output] = parts.map(Number);
+    return parts.length === 2 &&
+      parts.every((x) => x !== '') &&
+      [input, output].every((n) => Number.isFinite(n) && n! >= 0)
+      ? { input: input!, output: output! }
+      : undefined;
+  };
+  for (const entry of value
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const eq = entry.lastIndexOf('=');
+    const price = pair(eq >= 0 ? entry.slice(eq + 1) : entry);
+    const model = eq >= 0 ? entry.slice(0, eq).trim().toLowerCase() : undefined;
+    if (!price || model === '')
+      return `"${entry}" is not a price: write "input,output" in USD per million tokens (e.g. 3,15), or model=input,output separated by ";"`;
+    if (model === undefined) out.server = price;
+    else out.models[model] = price;
+  }
+  return out;
+}
 
 /** Default model per provider; an OpenAI-compatible server has no default (names are free text). */
 export const DEFAULT_MODELS = {
@@ -108,6 +163,12 @@ export interface Config {
     maxOutputTokens: number;
     retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
     offlineChunkDelayMs: number;
+    /** A stream that sends nothing for this long is abandoned as timed out (a stalled server). */
+    idleTimeoutMs: number;
+    /** The operator's prices for the cost estimate, over the built-in table. */
+    prices: PriceOverrides;
+    /** Tokens (input + output) a user may use per UTC day; undefined: unlimited. */
+    dailyTokenBudget: number | undefined;
   };
   worker: {
     enabled: boolean;
@@ -193,6 +254,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxDelayMs: e.JOBFORGE_LLM_RETRY_MAX_MS,
       },
       offlineChunkDelayMs: e.JOBFORGE_OFFLINE_CHUNK_DELAY_MS,
+      idleTimeoutMs: e.JOBFORGE_LLM_IDLE_TIMEOUT_MS,
+      prices: e.JOBFORGE_LLM_PRICE_PER_MTOK ?? { models: {} },
+      dailyTokenBudget: e.JOBFORGE_DAILY_TOKEN_BUDGET || undefined,
     },
     worker: {
       enabled: e.JOBFORGE_WORKER_ENABLED,
@@ -202,5 +266,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.JOBFORGE_JOB_MAX_ATTEMPTS,
     },
     outbound: { allowPrivateAddresses: e.JOBFORGE_ALLOW_PRIVATE_URLS },
+  };
+}
+
+const clientSchema = z.object({
+  JOBFORGE_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JOBFORGE_EMAIL: z.string().optional(),
+  JOBFORGE_PASSWORD: z.string().optional(),
+});
+
+/** What the CLI needs to talk to a running server as one user (never read by the server). */
+export interface ClientConfig {
+  serverUrl: string | undefined;
+  email: string | undefined;
+  password: string | undefined;
+}
+
+/** The client-side variables of the `jobforge` commands that work against a running server. */
+export function loadClientConfig(env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = clientSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  return {
+    serverUrl: parsed.data.JOBFORGE_SERVER_URL,
+    email: parsed.data.JOBFORGE_EMAIL,
+    password: parsed.data.JOBFORGE_PASSWORD,
   };
 }
