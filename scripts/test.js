@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with node's test runner (through tsx), prints the
-// spec report, then the closing line CI reads: "N passed, N failed, N skipped".
+// Runs every *.test.ts and *.test.tsx (component tests) under src/ and test/ with node's test
+// runner (through tsx), prints the spec report, then the closing line CI reads:
+// "N passed, N failed, N skipped".
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,7 @@ function findTests(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return e.name === 'node_modules' ? [] : findTests(p);
-    return e.name.endsWith('.test.ts') ? [p] : [];
+    return /\.test\.tsx?$/.test(e.name) ? [p] : [];
   });
 }
 
@@ -43,7 +44,13 @@ const args = [
 ];
 const child = spawn(process.execPath, args, {
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
+  // tsx applies one tsconfig, and only to the files it includes: this one gives every file the
+  // root options plus React's JSX (the root config leaves src/web out).
+  env: {
+    ...process.env,
+    NODE_ENV: 'test',
+    TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? 'scripts/test-tsconfig.json',
+  },
 });
 child.on('exit', (code, signal) => {
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';

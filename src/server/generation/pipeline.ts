@@ -152,6 +152,7 @@ export async function runJob(
           type,
           text.content,
           'generated',
+          { groundAgainst: job!.resume_id ?? undefined },
         );
         if (!saved) throw new JobFailure('The application was deleted.');
         progress[type] = 'saved';
@@ -165,6 +166,10 @@ export async function runJob(
               document_id: saved.document.id,
               version: saved.document.version,
               changed: saved.changed,
+              // Tailored resumes: claims the source resume does not support (grounding check).
+              ...(saved.document.grounding
+                ? { ungrounded_count: saved.document.grounding.ungrounded.length }
+                : {}),
             },
           },
         ];
