@@ -6,6 +6,24 @@ export const documentType = z
   .meta({ id: 'DocumentType' });
 export type DocumentType = z.infer<typeof documentType>;
 
+export const ungroundedClaim = z
+  .object({
+    text: z.string().describe('What the source resume does not support, as written'),
+    kind: z
+      .enum(['skill', 'name', 'number', 'date', 'wording'])
+      .describe('name: an employer, job title, degree or place; wording: a line mostly new'),
+    line: z.string().describe('The tailored resume’s line it is in'),
+  })
+  .meta({ id: 'UngroundedClaim' });
+
+export const documentGrounding = z
+  .object({
+    checked_against_resume_id: z.uuid().describe('The resume the draft was made from'),
+    ungrounded: z.array(ungroundedClaim),
+  })
+  .meta({ id: 'DocumentGrounding' });
+export type DocumentGrounding = z.infer<typeof documentGrounding>;
+
 export const document = z
   .object({
     id: z.uuid(),
@@ -15,6 +33,13 @@ export const document = z
     version: z.number().int().describe('1 on creation, +1 on every saved change'),
     created_at: timestamp,
     updated_at: timestamp,
+    grounding: documentGrounding
+      .nullable()
+      .describe(
+        'Tailored resumes: every skill, name, number and date of this version that the source ' +
+          'resume does not contain. Null for other documents, or when no resume was at hand.',
+      ),
+    flagged: z.boolean().describe('The grounding check found something ungrounded'),
   })
   .meta({ id: 'Document' });
 export type Document = z.infer<typeof document>;
@@ -25,6 +50,7 @@ export const documentVersion = z
     content: z.string(),
     source: z.enum(['user', 'generated', 'restored']),
     created_at: timestamp,
+    grounding: documentGrounding.nullable(),
   })
   .meta({ id: 'DocumentVersion' });
 export type DocumentVersion = z.infer<typeof documentVersion>;

@@ -1,17 +1,39 @@
-import type { Document, DocumentType, DocumentVersion } from '../../contracts/documents.ts';
+import type {
+  Document,
+  DocumentGrounding,
+  DocumentType,
+  DocumentVersion,
+} from '../../contracts/documents.ts';
 import type { Tx } from '../db/database.ts';
 
 // Never `search` (a generated tsvector) nor user_id.
 const COLUMNS = 'id, application_id, document_type, content, version, created_at, updated_at';
+/** The document with the grounding stored on its current version. */
+const WITH_GROUNDING = `d.id, d.application_id, d.document_type, d.content, d.version, d.created_at,
+  d.updated_at, v.grounding
+  FROM documents d LEFT JOIN document_versions v
+    ON v.document_id = d.id AND v.version = d.version AND v.user_id = d.user_id`;
+
+/** The row as written, before its version (and so its grounding) exists. */
+export type DocumentRow = Omit<Document, 'grounding' | 'flagged'>;
+
+export const withGrounding = (row: DocumentRow, grounding: DocumentGrounding | null): Document => ({
+  ...row,
+  grounding,
+  flagged: (grounding?.ungrounded.length ?? 0) > 0,
+});
+
+const present = (r: DocumentRow & { grounding: DocumentGrounding | null }) =>
+  withGrounding(r, r.grounding);
 
 /** The application's documents in the enum's order: research report, resume, cover letter. */
 export async function list(tx: Tx, userId: string, applicationId: string): Promise<Document[]> {
-  const { rows } = await tx.query<Document>(
-    `SELECT ${COLUMNS} FROM documents WHERE application_id = $1 AND user_id = $2
-      ORDER BY document_type`,
+  const { rows } = await tx.query<DocumentRow & { grounding: DocumentGrounding | null }>(
+    `SELECT ${WITH_GROUNDING} WHERE d.application_id = $1 AND d.user_id = $2
+      ORDER BY d.document_type`,
     [applicationId, userId],
   );
-  return rows;
+  return rows.map(present);
 }
 
 export async function find(
@@ -20,12 +42,12 @@ export async function find(
   applicationId: string,
   type: DocumentType,
 ): Promise<Document | undefined> {
-  const { rows } = await tx.query<Document>(
-    `SELECT ${COLUMNS} FROM documents
-      WHERE application_id = $1 AND user_id = $2 AND document_type = $3`,
+  const { rows } = await tx.query<DocumentRow & { grounding: DocumentGrounding | null }>(
+    `SELECT ${WITH_GROUNDING}
+      WHERE d.application_id = $1 AND d.user_id = $2 AND d.document_type = $3`,
     [applicationId, userId, type],
   );
-  return rows[0];
+  return rows[0] && present(rows[0]);
 }
 
 export async function insert(
@@ -34,8 +56,8 @@ export async function insert(
   applicationId: string,
   type: DocumentType,
   content: string,
-): Promise<Document> {
-  const { rows } = await tx.query<Document>(
+): Promise<DocumentRow> {
+  const { rows } = await tx.query<DocumentRow>(
     `INSERT INTO documents (user_id, application_id, document_type, content, version)
      VALUES ($1, $2, $3, $4, 1) RETURNING ${COLUMNS}`,
     [userId, applicationId, type, content],
@@ -49,8 +71,8 @@ export async function replaceContent(
   userId: string,
   id: string,
   content: string,
-): Promise<Document> {
-  const { rows } = await tx.query<Document>(
+): Promise<DocumentRow> {
+  const { rows } = await tx.query<DocumentRow>(
     `UPDATE documents SET content = $3, version = version + 1
       WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
     [id, userId, content],
@@ -63,11 +85,12 @@ export async function insertVersion(
   userId: string,
   doc: Pick<Document, 'id' | 'version' | 'content'>,
   source: DocumentVersion['source'],
+  grounding: DocumentGrounding | null = null,
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO document_versions (user_id, document_id, version, content, source)
-     VALUES ($1, $2, $3, $4, $5)`,
-    [userId, doc.id, doc.version, doc.content, source],
+    `INSERT INTO document_versions (user_id, document_id, version, content, source, grounding)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+    [userId, doc.id, doc.version, doc.content, source, grounding && JSON.stringify(grounding)],
   );
 }
 
@@ -78,7 +101,7 @@ export async function listVersions(
   documentId: string,
 ): Promise<DocumentVersion[]> {
   const { rows } = await tx.query<DocumentVersion>(
-    `SELECT version, content, source, created_at FROM document_versions
+    `SELECT version, content, source, created_at, grounding FROM document_versions
       WHERE document_id = $1 AND user_id = $2 ORDER BY version DESC`,
     [documentId, userId],
   );

@@ -1,4 +1,9 @@
-import type { Document, DocumentType, DocumentVersion } from '../../contracts/documents.ts';
+import type {
+  Document,
+  DocumentGrounding,
+  DocumentType,
+  DocumentVersion,
+} from '../../contracts/documents.ts';
 // The applications feature owns the application row and its timeline; documents only lock the
 // row, check it exists and append to the timeline through these two modules.
 import { recordEvent } from '../applications/application-events.repository.ts';
@@ -6,6 +11,8 @@ import { applicationExists, lockApplication } from '../applications/applications
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import type { Tx } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
+import { checkGrounding, ungroundedClaims } from '../match/grounding.ts';
+import * as resumes from '../resumes/resumes.repository.ts';
 import * as repo from './documents.repository.ts';
 
 /**
@@ -81,7 +88,9 @@ export class DocumentsService {
 /**
  * Saves a document as its next version in the caller's transaction (the generation feature saves
  * drafts this way, in the same transaction that records the job's progress). Identical content
- * changes nothing; undefined when the application is not the user's.
+ * changes nothing; undefined when the application is not the user's. A tailored resume is
+ * checked against its source resume (`groundAgainst`, else the one its previous version was
+ * checked against, else the primary resume) and the report is stored with the version.
  */
 export async function saveDocumentVersion(
   tx: Tx,
@@ -90,16 +99,47 @@ export async function saveDocumentVersion(
   type: DocumentType,
   content: string,
   source: DocumentVersion['source'],
+  opts: { groundAgainst?: string } = {},
 ): Promise<{ document: Document; created: boolean; changed: boolean } | undefined> {
   if (!(await lockApplication(tx, userId, applicationId))) return undefined;
   const current = await repo.find(tx, userId, applicationId, type);
   if (current?.content === content) return { document: current, created: false, changed: false };
-  const document = current
+  const row = current
     ? await repo.replaceContent(tx, userId, current.id, content)
     : await repo.insert(tx, userId, applicationId, type, content);
-  await repo.insertVersion(tx, userId, document, source);
+  const grounding =
+    type === 'optimized_resume'
+      ? await ground(
+          tx,
+          userId,
+          content,
+          opts.groundAgainst ?? current?.grounding?.checked_against_resume_id,
+        )
+      : null;
+  await repo.insertVersion(tx, userId, row, source, grounding);
   await recordEvent(tx, userId, applicationId, { kind: 'document_saved', document_type: type });
-  return { document, created: !current, changed: true };
+  return { document: repo.withGrounding(row, grounding), created: !current, changed: true };
+}
+
+/**
+ * The grounding check of a tailored resume against the resume it was made from; the primary
+ * resume when that one is gone or unknown (a user's own first save). Null without any resume.
+ * The user's own edits are checked too: an edit can add claims as well as a model.
+ */
+async function ground(
+  tx: Tx,
+  userId: string,
+  content: string,
+  resumeId: string | undefined,
+): Promise<DocumentGrounding | null> {
+  const resume =
+    (resumeId ? await resumes.find(tx, userId, resumeId) : undefined) ??
+    (await resumes.findPrimary(tx, userId));
+  if (!resume) return null;
+  return {
+    checked_against_resume_id: resume.id,
+    ungrounded: ungroundedClaims(checkGrounding(content, resume.content)),
+  };
 }
 
 const missing = (what: 'application' | 'document'): never => {

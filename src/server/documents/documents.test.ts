@@ -43,6 +43,8 @@ for (const kind of dbKinds()) {
         'content',
         'created_at',
         'document_type',
+        'flagged',
+        'grounding',
         'id',
         'updated_at',
         'version',
@@ -91,6 +93,7 @@ for (const kind of dbKinds()) {
       assert.deepEqual(Object.keys(items[0]).sort(), [
         'content',
         'created_at',
+        'grounding',
         'source',
         'version',
       ]);

@@ -118,3 +118,12 @@ export function checkGrounding(tailored: string, source: string): GroundingRepor
   }
   return { grounded: ungrounded.length === 0, ungrounded };
 }
+
+/** The report as a flat list of claims, each with its line: what a document version stores. */
+export function ungroundedClaims(
+  report: GroundingReport,
+): { text: string; kind: GroundingKind; line: string }[] {
+  return report.ungrounded.flatMap((u) =>
+    u.reasons.map((r) => ({ text: r.text, kind: r.kind, line: u.text })),
+  );
+}
