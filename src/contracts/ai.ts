@@ -44,6 +44,24 @@ export const aiStatus = z
     model: z.string(),
     base_url: z.string().nullable(),
     api_key_set: z.boolean(),
+    usage_today: z
+      .object({
+        input_tokens: z.number().int(),
+        output_tokens: z.number().int(),
+        total_tokens: z.number().int(),
+        estimated_cost_usd: z
+          .number()
+          .nullable()
+          .describe('null when a model you drafted with today has no known price'),
+      })
+      .describe('Tokens of the jobs you requested today (UTC)'),
+    daily_token_budget: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Tokens (input + output) you may use per UTC day; null: no limit'),
+    budget_remaining: z.number().int().nullable().describe('null: no limit'),
+    budget_resets_at: timestamp.describe('The next midnight UTC'),
   })
   .meta({ id: 'AiStatus' });
 export type AiStatus = z.infer<typeof aiStatus>;

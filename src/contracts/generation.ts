@@ -21,7 +21,16 @@ export const generationJob = z
     error: z.string().nullable().describe('What went wrong, in words you can act on'),
     provider: z.string(),
     model: z.string(),
-    usage: z.object({ input_tokens: z.number().int(), output_tokens: z.number().int() }),
+    usage: z.object({
+      input_tokens: z.number().int(),
+      output_tokens: z.number().int(),
+      estimated_cost_usd: z
+        .number()
+        .nullable()
+        .describe(
+          'Estimated from the model’s price per token (USD); 0 offline and on local servers, null when the price is unknown',
+        ),
+    }),
     attempts: z.number().int(),
     created_at: timestamp,
     started_at: timestamp.nullable(),

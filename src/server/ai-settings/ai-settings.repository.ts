@@ -49,3 +49,27 @@ export async function upsert(
   );
   return rows[0]!;
 }
+
+/**
+ * Counts one attempt under `key` in a fixed window and returns the count so far and the seconds
+ * left in the window. Kept in auth_throttle (hashed keys, no user data) rather than in memory,
+ * so that every instance behind a load balancer counts against one limit.
+ */
+export async function countAttempt(
+  tx: Tx,
+  key: Buffer,
+  windowSeconds: number,
+): Promise<{ count: number; retryAfter: number }> {
+  const { rows } = await tx.query<{ count: number; retry_after: number }>(
+    `INSERT INTO auth_throttle (key, failures, window_started_at) VALUES ($1, 1, now())
+     ON CONFLICT (key) DO UPDATE SET
+       failures = CASE WHEN auth_throttle.window_started_at + make_interval(secs => $2) > now()
+                       THEN auth_throttle.failures + 1 ELSE 1 END,
+       window_started_at = CASE WHEN auth_throttle.window_started_at + make_interval(secs => $2) > now()
+                       THEN auth_throttle.window_started_at ELSE now() END
+     RETURNING failures AS count,
+       extract(epoch FROM window_started_at + make_interval(secs => $2) - now())::float8 AS retry_after`,
+    [key, windowSeconds],
+  );
+  return { count: rows[0]!.count, retryAfter: rows[0]!.retry_after };
+}

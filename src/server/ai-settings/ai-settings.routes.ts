@@ -11,12 +11,7 @@ import { authenticate, authOf } from '../http/authenticate.ts';
 import { AiSettingsService } from './ai-settings.service.ts';
 
 export function aiSettingsRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new AiSettingsService(
-    deps.tenant,
-    deps.ai,
-    deps.outbound,
-    deps.config.llm.timeoutMs,
-  );
+  const service = new AiSettingsService(deps.tenant, deps.ai, deps.outbound, deps.config);
   const onRequest = authenticate(deps.tokens);
   const errors = { 400: errorBody, 401: errorBody };
   const tags = ['ai'];
@@ -57,7 +52,8 @@ export function aiSettingsRoutes(app: ApiApp, deps: AppDeps): void {
       onRequest,
       schema: {
         tags,
-        summary: 'Which provider and model your drafts will use, and whose choice it is',
+        summary:
+          'Which provider and model your drafts will use, whose choice it is, your usage today and the daily budget',
         response: { 200: aiStatus, ...errors },
       },
     },
@@ -73,9 +69,10 @@ export function aiSettingsRoutes(app: ApiApp, deps: AppDeps): void {
         summary: 'Check a provider configuration with one short request',
         description:
           'Without a body, tests the settings your drafts use. Answers 200 with ok false and the reason ' +
-          '(wrong URL, rejected key, unknown model, no JSON support) when the check fails.',
+          '(wrong URL, rejected key, unknown model, no JSON support) when the check fails. ' +
+          'Limited to 10 tests per user per 10 minutes: beyond that, 429 with Retry-After.',
         body: testConnectionBody,
-        response: { 200: testConnectionResult, ...errors },
+        response: { 200: testConnectionResult, ...errors, 429: errorBody },
       },
     },
     (req) => service.testConnection(authOf(req), req.body),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type {
   AiSettings,
@@ -7,7 +8,9 @@ import type {
   TestConnectionResult,
 } from '../../contracts/ai.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
-import { AppError, validationFailed } from '../http/errors.ts';
+import type { Config } from '../config.ts';
+import { budgetState } from '../generation/budget.ts';
+import { AppError, tooManyRequests, validationFailed } from '../http/errors.ts';
 import { LlmError } from '../llm/index.ts';
 import { checkTarget, type OutboundOptions } from '../net/outbound-guard.ts';
 import { defaultModel, type AiResolver, type EffectiveSettings } from './ai-resolver.ts';
@@ -23,6 +26,14 @@ const LABELS = {
 /** A test call is one short attempt: the user is waiting for the answer. */
 const TEST_TIMEOUT_MS = 30_000;
 
+/**
+ * Connection tests make outbound calls to addresses a user chooses: a few per user per window
+ * are plenty for setting up a provider, and the limit keeps the server from being used to probe.
+ */
+export const TEST_CONNECTION_LIMIT = { attempts: 10, windowSeconds: 600 };
+const testConnectionKey = (userId: string) =>
+  createHash('sha256').update(`ai-test-connection:${userId}`).digest();
+
 const present = (row: repo.AiSettingsRow | undefined): AiSettings => ({
   provider: row?.provider ?? null,
   model: row?.model ?? null,
@@ -37,7 +48,7 @@ export class AiSettingsService {
     private readonly tenant: Tenant,
     private readonly ai: AiResolver,
     private readonly outbound: OutboundOptions,
-    private readonly timeoutMs: number,
+    private readonly config: Config,
   ) {}
 
   get(auth: AuthContext): Promise<AiSettings> {
@@ -94,12 +105,22 @@ export class AiSettingsService {
   status(auth: AuthContext): Promise<AiStatus> {
     return this.tenant(auth, async (tx) => {
       const s = await this.ai.forUser(tx, auth.userId);
+      const b = await budgetState(tx, auth.userId, this.config);
       return {
         source: s.source,
         provider: s.kind,
         model: s.model,
         base_url: s.baseUrl ?? null,
         api_key_set: s.apiKey !== undefined,
+        usage_today: {
+          input_tokens: b.inputTokens,
+          output_tokens: b.outputTokens,
+          total_tokens: b.usedTokens,
+          estimated_cost_usd: b.estimatedCostUsd,
+        },
+        daily_token_budget: b.budget ?? null,
+        budget_remaining: b.remaining ?? null,
+        budget_resets_at: b.resetsAt.toISOString(),
       };
     });
   }
@@ -107,6 +128,15 @@ export class AiSettingsService {
   /** One short request to the provider; what failed is in the message, never a 5xx. */
   async testConnection(auth: AuthContext, body: TestConnectionBody): Promise<TestConnectionResult> {
     const s = await this.tenant(auth, async (tx): Promise<EffectiveSettings> => {
+      const { attempts, windowSeconds } = TEST_CONNECTION_LIMIT;
+      const used = await repo.countAttempt(tx, testConnectionKey(auth.userId), windowSeconds);
+      if (used.count > attempts) {
+        throw tooManyRequests(
+          used.retryAfter,
+          `You have tested a connection ${attempts} times in the last ${windowSeconds / 60} minutes. ` +
+            `Wait ${Math.max(1, Math.ceil(used.retryAfter / 60))} min and try again.`,
+        );
+      }
       const current = await this.ai.forUser(tx, auth.userId);
       if (!body) return current;
       const sameProvider = current.source === 'user' && current.kind === body.provider;
@@ -149,7 +179,7 @@ export class AiSettingsService {
     }
     const provider = this.ai.provider(s, {
       retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
-      timeoutMs: Math.min(this.timeoutMs, TEST_TIMEOUT_MS),
+      timeoutMs: Math.min(this.config.llm.timeoutMs, TEST_TIMEOUT_MS),
     });
     try {
       await provider.generateJson({

@@ -57,13 +57,18 @@ for (const kind of dbKinds()) {
         updated_at: null,
       });
       const status = await get(u, '/api/v1/ai/status');
-      assert.deepEqual(status.body, {
+      const { budget_resets_at: resetsAt, ...rest } = status.body;
+      assert.deepEqual(rest, {
         source: 'server',
         provider: 'offline',
         model: 'jobforge-offline-1',
         base_url: null,
         api_key_set: false,
+        usage_today: { input_tokens: 0, output_tokens: 0, total_tokens: 0, estimated_cost_usd: 0 },
+        daily_token_budget: null,
+        budget_remaining: null,
       });
+      assert.match(resetsAt, /T00:00:00\.000Z$/);
       const check = await testConnection(u);
       assert.equal(check.status, 200);
       assert.equal(check.body.ok, true);
@@ -92,13 +97,17 @@ for (const kind of dbKinds()) {
       const kept = await put(u, { provider: 'anthropic', model: 'claude-other' });
       assert.deepEqual([kept.status, kept.body.api_key_set], [200, true]);
       const status = await get(u, '/api/v1/ai/status');
-      assert.deepEqual(status.body, {
-        source: 'user',
-        provider: 'anthropic',
-        model: 'claude-other',
-        base_url: null,
-        api_key_set: true,
-      });
+      const { source, provider, model, base_url, api_key_set } = status.body;
+      assert.deepEqual(
+        { source, provider, model, base_url, api_key_set },
+        {
+          source: 'user',
+          provider: 'anthropic',
+          model: 'claude-other',
+          base_url: null,
+          api_key_set: true,
+        },
+      );
       const noKey = await put(u, { provider: 'anthropic', api_key: null });
       assert.equal(noKey.status, 400, 'Anthropic needs a key');
       assert.ok(noKey.body.error.fields.api_key);
@@ -175,6 +184,28 @@ for (const kind of dbKinds()) {
       assert.equal(anthropic.requests.length, 1);
       const sent = anthropic.requests[0]!.headers;
       assert.equal(sent['x-api-key'] ?? sent.authorization?.replace('Bearer ', ''), KEY);
+    });
+
+    test('when a user tests connections more than 10 times in 10 minutes, then 429 with Retry-After, and other users are not affected', async () => {
+      const u = await s.register();
+      const other = await s.register();
+      openai.requests.length = 0;
+      const body = { provider: 'openai-compatible', model: 'llama3.1:8b', base_url: openai.url };
+      for (let i = 0; i < 10; i++) {
+        const ok = await testConnection(u, body);
+        assert.equal(ok.status, 200, ok.text);
+      }
+      const limited = await testConnection(u, body);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.body.error.code, 'too_many_requests');
+      assert.match(
+        limited.body.error.message,
+        /tested a connection 10 times in the last 10 minutes\. Wait \d+ min/,
+      );
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      assert.ok(retryAfter >= 1 && retryAfter <= 600, `Retry-After ${retryAfter}`);
+      assert.equal(openai.requests.length, 10, 'the refused test made no outbound call');
+      assert.equal((await testConnection(other, body)).status, 200);
     });
 
     test('when a user drafts with their own OpenAI-compatible server, then the job records it and the documents are what it wrote', async () => {

@@ -3,7 +3,8 @@ import type { DocumentProgress, GenerationJob, JobStatus } from '../../contracts
 import type { Tx } from '../db/database.ts';
 
 const COLUMNS = `id, application_id, resume_id, document_types::text[] AS document_types, status,
-  progress, error, provider, model, input_tokens, output_tokens, attempts, max_attempts,
+  progress, error, provider, model, input_tokens, output_tokens,
+  estimated_cost_usd::float8 AS estimated_cost_usd, attempts, max_attempts,
   cancel_requested, created_at, started_at, finished_at`;
 
 export interface JobRow {
@@ -18,6 +19,8 @@ export interface JobRow {
   model: string;
   input_tokens: number;
   output_tokens: number;
+  /** null: the model's price is unknown. */
+  estimated_cost_usd: number | null;
   attempts: number;
   max_attempts: number;
   cancel_requested: boolean;
@@ -45,7 +48,11 @@ export const present = (r: JobRow): GenerationJob => ({
   error: r.error,
   provider: r.provider,
   model: r.model,
-  usage: { input_tokens: r.input_tokens, output_tokens: r.output_tokens },
+  usage: {
+    input_tokens: r.input_tokens,
+    output_tokens: r.output_tokens,
+    estimated_cost_usd: r.estimated_cost_usd,
+  },
   attempts: r.attempts,
   created_at: r.created_at,
   started_at: r.started_at,
@@ -196,7 +203,8 @@ export async function updateJob(
     status?: JobStatus;
     progress?: Partial<Record<DocumentType, DocumentProgress>>;
     error?: string | null;
-    addUsage?: { input: number; output: number };
+    /** Tokens used, and their cost (null or absent: unknown, which makes the job's estimate unknown). */
+    addUsage?: { input: number; output: number; costUsd?: number | null };
     finished?: boolean;
     releaseLease?: boolean;
     cancelRequested?: boolean;
@@ -210,6 +218,8 @@ export async function updateJob(
             progress = CASE WHEN $4::jsonb IS NULL THEN progress ELSE progress || $4::jsonb END,
             error = CASE WHEN $5 THEN $6 ELSE error END,
             input_tokens = input_tokens + $7, output_tokens = output_tokens + $8,
+            estimated_cost_usd = CASE WHEN $14 THEN estimated_cost_usd + $15::numeric
+                                      ELSE estimated_cost_usd END,
             finished_at = CASE WHEN $9 THEN now() ELSE finished_at END,
             lease_owner = CASE WHEN $10 THEN NULL ELSE lease_owner END,
             lease_expires_at = CASE WHEN $10 THEN NULL ELSE lease_expires_at END,
@@ -231,6 +241,8 @@ export async function updateJob(
       patch.cancelRequested ?? null,
       patch.attemptsDelta ?? 0,
       worker ?? null,
+      patch.addUsage !== undefined,
+      patch.addUsage?.costUsd ?? null,
     ],
   );
   return rowCount > 0;
@@ -263,4 +275,26 @@ export async function claimJob(
     [worker, leaseSeconds],
   );
   return rows[0];
+}
+
+/** A user's tokens and estimated cost over the jobs requested since `since`. */
+export async function usageSince(
+  tx: Tx,
+  userId: string,
+  since: Date,
+): Promise<{ input_tokens: number; output_tokens: number; estimated_cost_usd: number | null }> {
+  // The cost is unknown (null) as soon as one job that used tokens has no price.
+  const { rows } = await tx.query<{
+    input_tokens: number;
+    output_tokens: number;
+    estimated_cost_usd: number | null;
+  }>(
+    `SELECT coalesce(sum(input_tokens), 0)::float8 AS input_tokens,
+            coalesce(sum(output_tokens), 0)::float8 AS output_tokens,
+            CASE WHEN bool_or(estimated_cost_usd IS NULL AND input_tokens + output_tokens > 0)
+                 THEN NULL ELSE coalesce(sum(estimated_cost_usd), 0)::float8 END AS estimated_cost_usd
+       FROM generation_jobs WHERE user_id = $1 AND created_at >= $2`,
+    [userId, since.toISOString()],
+  );
+  return rows[0]!;
 }

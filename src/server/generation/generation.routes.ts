@@ -43,11 +43,14 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
           'Draft documents for an application (research report, tailored resume, cover letter)',
         description:
           'Queues a background job and answers 202 at once. Follow it with GET /generation-jobs/{id}/events. ' +
-          'Sending the same Idempotency-Key again returns the same job.',
+          'Sending the same Idempotency-Key again returns the same job. ' +
+          'When the operator set a daily token budget (JOBFORGE_DAILY_TOKEN_BUDGET) and your jobs requested today (UTC) have used it, ' +
+          'answers 429 `token_budget_exceeded` with Retry-After (seconds to midnight UTC). The budget is checked when a job is requested ' +
+          'and when it starts; a job that has started finishes, so a day can end somewhat over the budget.',
         params: idParams,
         headers: generateHeaders,
         body: generateBody,
-        response: { 202: generationJob, ...errors },
+        response: { 202: generationJob, ...errors, 429: errorBody },
       },
     },
     async (req, reply) => {

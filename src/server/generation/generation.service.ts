@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { PROMPT_VERSIONS } from '../llm/prompts.ts';
 import * as resumes from '../resumes/resumes.repository.ts';
+import { assertWithinBudget, budgetState } from './budget.ts';
 import * as repo from './generation.repository.ts';
 
 const ALL_TYPES: DocumentType[] = ['research_report', 'optimized_resume', 'cover_letter'];
@@ -40,6 +41,8 @@ export class GenerationService {
         if (existing) return { row: sameRequest(existing, applicationId, types), created: false };
       }
       if (!(await applicationExists(tx, auth.userId, applicationId))) throw notFound('application');
+      // After the idempotency check: repeating a request that was accepted still answers its job.
+      assertWithinBudget(await budgetState(tx, auth.userId, this.config));
       const resume = body?.resume_id
         ? await resumes.find(tx, auth.userId, body.resume_id)
         : await resumes.findPrimary(tx, auth.userId);

@@ -12,6 +12,9 @@ import { LlmError, type LlmProvider } from '../llm/index.ts';
 import type { DraftInputs } from '../llm/offline/inputs.ts';
 import { renderPrompt } from '../llm/prompts.ts';
 import { find as findResume } from '../resumes/resumes.repository.ts';
+import { sanitiseOutput } from './sanitise-output.ts';
+import { budgetExceeded, budgetState } from './budget.ts';
+import { estimateCostUsd, priceFor } from './cost.ts';
 import { JobEventLog, LeaseLost } from './event-log.ts';
 import { findJob, setJobProvider, updateJob, type JobRow } from './generation.repository.ts';
 
@@ -74,7 +77,9 @@ export async function runJob(
           : undefined;
       // Read when the job runs, not when it was queued: settings changed since then apply.
       const settings = await ctx.ai.forUser(tx, userId);
-      return { j, app, resume, report: report?.content, settings };
+      // The budget is checked again as the job starts (not when it restarts after a crash).
+      const budget = claim.attempt === 1 ? await budgetState(tx, userId, config) : undefined;
+      return { j, app, resume, report: report?.content, settings, budget };
     });
     if (!loaded) return;
     job = loaded.j;
@@ -89,6 +94,9 @@ export async function runJob(
       throw new JobFailure(
         'The resume chosen for this job has been deleted. Start it again with another resume.',
       );
+    const { budget } = loaded;
+    if (budget?.budget !== undefined && budget.usedTokens >= budget.budget)
+      throw new JobFailure(budgetExceeded(budget).message);
     await log.emit('progress', {
       status: 'running',
       attempt: claim.attempt,
@@ -106,6 +114,7 @@ export async function runJob(
         return [{ kind: 'progress', data: { provider: settings.kind, model: settings.model } }];
       });
     }
+    const price = priceFor(config, settings);
     const provider = ctx.ai.provider(settings, {
       onRetry: (err, attempt, delayMs) =>
         void log
@@ -140,10 +149,18 @@ export async function runJob(
         config,
       );
       if (abort.signal.aborted) throw new LlmError('cancelled', 'Cancelled.');
+      // Untrusted output: no image beacons, script links or raw HTML reach a saved document.
+      text.content = sanitiseOutput(text.content);
       if (!text.content.trim())
         throw new JobFailure(`Model ${provider.model} returned an empty ${label(type)}.`);
       await log.transaction(async (tx) => {
-        await updateJob(tx, userId, claim.job_id, { addUsage: text.usage }, workerId);
+        await updateJob(
+          tx,
+          userId,
+          claim.job_id,
+          { addUsage: { ...text.usage, costUsd: estimateCostUsd(text.usage, price) } },
+          workerId,
+        );
         if (!save) return [];
         const saved = await saveDocumentVersion(
           tx,

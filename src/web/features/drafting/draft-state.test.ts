@@ -13,7 +13,7 @@ const job: GenerationJob = {
   error: null,
   provider: 'offline',
   model: 'jobforge-offline-1',
-  usage: { input_tokens: 0, output_tokens: 0 },
+  usage: { input_tokens: 0, output_tokens: 0, estimated_cost_usd: 0 },
   attempts: 0,
   created_at: '2026-01-01T00:00:00Z',
   started_at: null,
