@@ -14,6 +14,8 @@ export type Step =
   | { kind: 'reset' }
   /** Sends some chunks, then closes the socket mid-stream. */
   | { kind: 'reset-mid-stream'; chunks: string[] }
+  /** Sends some chunks (maybe none), then keeps the connection open and sends nothing more. */
+  | { kind: 'stall'; chunks: string[] }
   /** Never answers (the client's timeout must fire). */
   | { kind: 'hang' }
   /** A 200 event stream whose data is not JSON. */
@@ -229,6 +231,7 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
               '{"type": not json',
             );
             return res.end();
+          case 'stall':
           case 'reset-mid-stream':
             res.writeHead(200, { 'content-type': 'text/event-stream' });
             for (const text of step.chunks) {
@@ -248,6 +251,7 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
                 });
               }
             }
+            if (step.kind === 'stall') return; // open until the client gives up or close()
             await wait(20);
             return req.socket.destroy();
           case 'text':

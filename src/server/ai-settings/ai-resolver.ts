@@ -83,6 +83,7 @@ export class AiResolver {
     const llm = this.config.llm;
     return createProvider(s, {
       timeoutMs: opts.timeoutMs ?? llm.timeoutMs,
+      idleTimeoutMs: llm.idleTimeoutMs,
       retry: opts.retry ?? llm.retry,
       offlineChunkDelayMs: llm.offlineChunkDelayMs,
       onRetry: opts.onRetry,

@@ -2,7 +2,7 @@ import { AnthropicProvider } from './anthropic.ts';
 import { OfflineProvider } from './offline/offline-provider.ts';
 import { OpenAiProvider } from './openai.ts';
 import type { LlmError, LlmProvider, ProviderKind } from './provider.ts';
-import { withRetries, type RetryPolicy } from './retry.ts';
+import { withIdleTimeout, withRetries, type RetryPolicy } from './retry.ts';
 
 export type { LlmProvider, ProviderKind, StreamEvent, Usage, TextRequest } from './provider.ts';
 export { LlmError } from './provider.ts';
@@ -18,6 +18,8 @@ export interface ProviderSettings {
 
 export interface ProviderOptions {
   timeoutMs: number;
+  /** A stream silent this long between events is abandoned as timed out; default 60 s. */
+  idleTimeoutMs?: number;
   retry: RetryPolicy;
   /** The offline engine streams in chunks like a real provider; 0 in tests. */
   offlineChunkDelayMs?: number;
@@ -52,5 +54,9 @@ export function createProvider(s: ProviderSettings, opts: ProviderOptions): LlmP
         });
     }
   })();
-  return withRetries(inner, opts.retry, opts.onRetry);
+  return withRetries(
+    withIdleTimeout(inner, opts.idleTimeoutMs ?? 60_000),
+    opts.retry,
+    opts.onRetry,
+  );
 }

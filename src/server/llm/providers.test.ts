@@ -184,6 +184,49 @@ for (const { kind, start, label } of cases) {
       assert.equal(fake.requests.length, 1);
     });
 
+    test('when the stream stalls before its first token, then the attempt times out and is retried; after a token, the timeout is reported', async () => {
+      const stalling = (attempts: number) =>
+        createProvider(
+          { kind, model: 'model-a', baseUrl: fake.url, apiKey: KEY },
+          {
+            timeoutMs: 5000,
+            idleTimeoutMs: 150,
+            retry: { attempts, baseDelayMs: 5, maxDelayMs: 100 },
+            onRetry: (_e, _a, delay) => retries.push(delay),
+          },
+        );
+      fresh([
+        { kind: 'stall', chunks: [] },
+        { kind: 'text', chunks: ['after ', 'the stall'] },
+      ]);
+      const retried = await collect(stalling(2));
+      assert.equal(retried.text, 'after the stall');
+      assert.equal(fake.requests.length, 2);
+      assert.equal(retries.length, 1);
+
+      fresh([
+        { kind: 'stall', chunks: ['half '] },
+        { kind: 'text', chunks: ['never'] },
+      ]);
+      const seen: string[] = [];
+      await assert.rejects(
+        async () => {
+          for await (const e of stalling(3).streamText({
+            task: 'cover_letter',
+            system: 's',
+            prompt: 'p',
+            inputs: INPUTS,
+            maxOutputTokens: 10,
+          })) {
+            if (e.type === 'delta') seen.push(e.text);
+          }
+        },
+        { name: 'LlmError', kind: 'timeout', message: /stopped sending \(nothing for 0\.2 s/ },
+      );
+      assert.deepEqual(seen, ['half ']);
+      assert.equal(fake.requests.length, 1, 'text already streamed is not started over');
+    });
+
     test('when a JSON answer is asked for, then it is parsed and validated (structured output where the provider has it)', async () => {
       const schema = z.object({ score: z.number(), keywords: z.array(z.string()) });
       fresh([

@@ -80,3 +80,52 @@ export function withRetries(
     },
   };
 }
+
+/**
+ * A stream that stops sending (the connection open, no bytes) would hang its job forever: the
+ * SDKs' timeout covers only the wait for the response headers. Between two events, and before
+ * the first, `idleMs` without anything aborts the request and raises a retryable `timeout`;
+ * the retry policy then tries again if nothing had been streamed yet.
+ */
+export function withIdleTimeout(inner: LlmProvider, idleMs: number): LlmProvider {
+  return {
+    kind: inner.kind,
+    model: inner.model,
+    endpoint: inner.endpoint,
+    async *streamText(req: TextRequest): AsyncIterable<StreamEvent> {
+      const stall = new AbortController();
+      const signal = req.signal ? AbortSignal.any([req.signal, stall.signal]) : stall.signal;
+      const it = inner.streamText({ ...req, signal })[Symbol.asyncIterator]();
+      let finished = false;
+      try {
+        for (;;) {
+          let timer: NodeJS.Timeout | undefined;
+          const idle = new Promise<'idle'>((resolve) => {
+            timer = setTimeout(() => resolve('idle'), idleMs);
+          });
+          const next = it.next();
+          const first = await Promise.race([next, idle]).finally(() => clearTimeout(timer));
+          if (first === 'idle') {
+            next.catch(() => {}); // rejects once aborted; nobody waits for it any more
+            stall.abort();
+            finished = true;
+            throw new LlmError(
+              'timeout',
+              `${inner.endpoint ? `The server at ${inner.endpoint}` : 'The model'} stopped sending ` +
+                `(nothing for ${Math.round(idleMs / 100) / 10} s, model ${inner.model}).`,
+            );
+          }
+          if (first.done) {
+            finished = true;
+            return;
+          }
+          yield first.value;
+        }
+      } finally {
+        // The consumer stopped early (cancel, a failed sibling): close the inner stream too.
+        if (!finished) void it.return?.(undefined)?.catch(() => {});
+      }
+    },
+    generateJson: (req) => inner.generateJson(req),
+  };
+}
