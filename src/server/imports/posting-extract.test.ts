@@ -59,3 +59,99 @@ describe('page titles', () => {
     });
   });
 });
+
+/**
+ * Pages written for these tests in the shapes that went wrong on real boards: the order of the
+ * title's parts, the board's name where the employer belongs, a site heading above the job.
+ * Companies and people are invented.
+ */
+const para = (topic: string) =>
+  `<p>You will ${topic} with a small team that ships every week, owns its services end to end and writes things down so that the next person can pick them up without a meeting.</p>`;
+
+const leverLike = (title: string, heading = '') => `<!DOCTYPE html><html><head>
+<title>${title}</title>
+<meta property="og:title" content="${title}">
+<meta name="twitter:title" content="${title}">
+</head><body>
+<div class="posting-headline">${heading}<div class="posting-categories">Berlin · Engineering</div></div>
+<div class="section page-centered">${para('build data pipelines')}${para('run our warehouse')}</div>
+</body></html>`;
+
+const jobsCzLike = (company: string) => `<!DOCTYPE html><html lang="cs"><head>
+<meta name="application-name" content="Jobs.cz">
+<title>Backend vývojář – ${company}</title>
+<meta property="og:title" content="Backend vývojář – ${company}">
+</head><body>
+<header><a href="/">Jobs.cz</a></header>
+<main><div class="grid"><h1>Backend vývojář</h1></div>
+<article><h2>Pracovní nabídka</h2>${para('write Kotlin services')}${para('design APIs')}</article></main>
+</body></html>`;
+
+const seekLike = (advertiser: string) => `<!DOCTYPE html><html><head>
+<title>Welcome</title>
+<meta property="og:site_name" content="SEEK Australia">
+<meta property="og:title" content="Site Reliability Engineer | Hybrid | Sydney Job in Sydney NSW - SEEK">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"SEEK","url":"https://www.seek.com.au/"}]}</script>
+</head><body>
+<h1 data-automation="job-detail-title">Site Reliability Engineer | Hybrid | Sydney</h1>
+${advertiser ? `<span data-automation="advertiser-name">${advertiser}</span>` : ''}
+<div data-automation="jobAdDetails">${para('keep our clusters healthy')}${para('own the on-call rota')}</div>
+</body></html>`;
+
+describe('postings on boards that mislead', () => {
+  const draft = (html: string) => {
+    const r = extractPostings(html, 'https://jobs.example.test/1');
+    assert.equal(r.postings.length, 1);
+    return r.postings[0]!;
+  };
+
+  test('when a Lever-like title reads "Company - Role", then the heading shows which part is the role', () => {
+    const d = draft(leverLike('Quillwork - Senior Data Engineer', '<h2>Senior Data Engineer</h2>'));
+    assert.deepEqual([d.role_title, d.company_name], ['Senior Data Engineer', 'Quillwork']);
+  });
+
+  test('when a "Company - Role" title has no heading, then the part that reads like a job title is the role', () => {
+    const d = draft(leverLike('Brightline Labs - Product Designer'));
+    assert.deepEqual([d.role_title, d.company_name], ['Product Designer', 'Brightline Labs']);
+    const usual = draft(leverLike('Product Designer - Brightline Labs'));
+    assert.deepEqual(
+      [usual.role_title, usual.company_name],
+      ['Product Designer', 'Brightline Labs'],
+    );
+  });
+
+  test('when a jobs.cz-like board names itself as the application, then the employer comes from the title and the section label is dropped', () => {
+    const d = draft(jobsCzLike('Kavárna Systems s.r.o.'));
+    assert.deepEqual([d.role_title, d.company_name], ['Backend vývojář', 'Kavárna Systems s.r.o.']);
+    assert.match(d.job_description, /^You will write Kotlin services/);
+  });
+
+  test('when a SEEK-like board shows the advertiser, then that is the company, and without it the company is empty rather than the board', () => {
+    const d = draft(seekLike('Harbour Analytics'));
+    assert.deepEqual(
+      [d.role_title, d.company_name],
+      ['Site Reliability Engineer', 'Harbour Analytics'],
+    );
+    const anonymous = draft(seekLike(''));
+    assert.equal(anonymous.role_title, 'Site Reliability Engineer');
+    assert.equal(anonymous.company_name, '', 'not "SEEK Australia", not "Hybrid"');
+  });
+
+  test('when JSON-LD has no employer and the site is a board, then the board is not the company', () => {
+    const html = `<html><head><meta property="og:site_name" content="Jobs.cz">
+<title>Data Analyst – Modrá Hora a.s.</title>
+<script type="application/ld+json">{"@type":"JobPosting","title":"Data Analyst","description":"${para('model sales data').replaceAll('"', '\\"')}"}</script>
+</head><body></body></html>`;
+    assert.equal(draft(html).company_name, 'Modrá Hora a.s.');
+    const noTitle = html.replace(/<title>.*<\/title>/, '');
+    assert.equal(draft(noTitle).company_name, '');
+  });
+
+  test('when the first heading is the site and the page title only names the site, then the role comes from the job heading', () => {
+    const html = `<!DOCTYPE html><html><head><title>Northwind Careers</title></head><body>
+<header><h1>Northwind Careers</h1></header>
+<main><h1 class="job-title">Warehouse Operations Lead</h1>${para('plan the night shift')}${para('train new staff')}</main>
+</body></html>`;
+    assert.equal(draft(html).role_title, 'Warehouse Operations Lead');
+  });
+});

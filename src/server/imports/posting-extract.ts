@@ -35,14 +35,14 @@ const clip = (s: string | undefined, max: number) =>
 export function extractPostings(html: string, pageUrl: string | undefined): Extraction {
   const document = parseDocument(html);
   const meta = metaHints(document);
-  const fromJsonLd = jsonLdPostings(document).map((p) => fromSchemaOrg(p, meta, pageUrl));
+  const fromJsonLd = jsonLdPostings(document).map((p) => fromSchemaOrg(p, document, meta, pageUrl));
   if (fromJsonLd.length > 0) return { source: 'json-ld', postings: fromJsonLd };
   const readable = boardDescription(document) ?? readableText(document);
   const description =
     meta.description && meta.description.length > (readable?.length ?? 0)
       ? meta.description
       : readable;
-  const title = splitTitle(meta.title ?? readableTitle(document) ?? '');
+  const title = pageTitle(document, meta);
   // Without structured data, a page is a posting only if it has a description worth keeping.
   if (!title.role || !description || description.length < 50) {
     return { source: 'meta', postings: [] };
@@ -52,12 +52,9 @@ export function extractPostings(html: string, pageUrl: string | undefined): Extr
     postings: [
       finish({
         role_title: title.role,
-        company_name:
-          meta.siteName && !/linkedin|indeed|workday/i.test(meta.siteName)
-            ? meta.siteName
-            : title.company,
+        company_name: employerOf(document, meta, title),
         location: title.location,
-        job_description: description,
+        job_description: withoutLeadingLabels(description, [title.role, meta.siteName]),
         job_url: meta.url ?? pageUrl,
       }),
     ],
@@ -110,7 +107,7 @@ function metaHints(document: Doc): MetaHints {
   };
 }
 
-function fromSchemaOrg(p: JsonObject, meta: MetaHints, pageUrl: string | undefined) {
+function fromSchemaOrg(p: JsonObject, document: Doc, meta: MetaHints, pageUrl: string | undefined) {
   const description = textOf(p.description);
   const details = {
     employment_type: employmentTypeOf(p),
@@ -118,13 +115,11 @@ function fromSchemaOrg(p: JsonObject, meta: MetaHints, pageUrl: string | undefin
     date_posted: dateOf(p.datePosted),
     valid_through: dateOf(p.validThrough),
   };
-  const title = splitTitle(meta.title ?? '');
+  const title = pageTitle(document, meta);
+  const hiring = plainText(textOf(p.hiringOrganization, 'name', 'legalName') ?? '');
   return finish({
     role_title: plainText(textOf(p.title, 'name') ?? textOf(p.name) ?? '') || title.role,
-    company_name:
-      plainText(textOf(p.hiringOrganization, 'name', 'legalName') ?? '') ||
-      meta.siteName ||
-      title.company,
+    company_name: hiring && !isJobBoard(hiring) ? hiring : employerOf(document, meta, title),
     location: locationOf(p),
     job_description: description
       ? htmlToMarkdown(decodeEncodedHtml(description))
@@ -186,9 +181,125 @@ function readableText(document: Doc): string | undefined {
   return markdown.length >= 50 ? tidy(markdown) : undefined;
 }
 
-function readableTitle(document: Doc): string | undefined {
-  const h1 = document.querySelector('h1')?.textContent;
-  return h1 ? plainText(h1) : undefined;
+// Where pages print the job title as a heading; a page's first <h1> is often the site's name or
+// a section label instead ("Careers", "Job offer").
+const TITLE_SELECTORS = [
+  '[data-automation="job-detail-title"]',
+  '[itemprop="title"]',
+  '.posting-headline h2',
+  '.top-card-layout__title',
+  '.job-title',
+  '.app-title',
+];
+
+/** Headings that may be the job title, most specific first, without duplicates. */
+function titleHeadings(document: Doc): string[] {
+  const found = [
+    ...TITLE_SELECTORS.map((sel) => document.querySelector(sel)),
+    ...document.querySelectorAll('h1'),
+    ...[...document.querySelectorAll('h2')].slice(0, 3),
+  ]
+    .map((el) => (el ? plainText(el.textContent ?? '') : ''))
+    .filter((t) => t.length > 0 && t.length <= 200);
+  return [...new Set(found)];
+}
+
+// Section labels a site prints above a posting (English, German, French, Czech, Spanish).
+const GENERIC_LABEL =
+  /^(careers?|jobs?|job (offer|opening|details?|description)|open (positions|roles)|stellenangebot|offre d'emploi|pracovní nabídka|oferta de (trabajo|empleo))$/i;
+
+const fold = (s: string) => s.normalize('NFC').toLocaleLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * Role, company and location from the page title, checked against what the page shows: boards
+ * disagree on the order ("Role – Company" on most, "Company - Role" on Lever), and a page whose
+ * title is only the site's name has the job title in a heading.
+ */
+function pageTitle(
+  document: Doc,
+  meta: MetaHints,
+): { role?: string; company?: string; location?: string } {
+  const headings = titleHeadings(document).filter(
+    (h) => !GENERIC_LABEL.test(h) && (!meta.siteName || fold(h) !== fold(meta.siteName)),
+  );
+  const raw = meta.title ?? '';
+  const siteOnly =
+    raw === '' ||
+    GENERIC_LABEL.test(raw) ||
+    // "Acme Careers", "Jobs at Acme": the site, with no job in it.
+    /^([^|–—-]+ (careers?|jobs)|(careers?|jobs) at [^|–—-]+)$/i.test(raw) ||
+    (meta.siteName !== undefined && fold(raw) === fold(meta.siteName));
+  if (siteOnly) return headings[0] ? { role: headings[0] } : {};
+  const title = splitTitle(raw);
+  if (title.role && title.company && !/ hiring /i.test(raw)) {
+    const shown = new Set(headings.map(fold));
+    const reversed =
+      (shown.has(fold(title.company)) && !shown.has(fold(title.role))) ||
+      (meta.siteName !== undefined && fold(meta.siteName) === fold(title.role)) ||
+      (looksLikeRole(title.company) && !looksLikeRole(title.role));
+    if (reversed) return { ...title, role: title.company, company: title.role };
+  }
+  return title;
+}
+
+// Words that end or fill job titles far more often than company names.
+const ROLE_WORDS =
+  /\b(engineer|developer|programmer|manager|designer|analyst|scientist|architect|administrator|intern|director|lead|specialist|consultant|officer|coordinator|assistant|associate|representative|technician|nurse|teacher|accountant|writer|editor|recruiter|sourcer|head of|vp|vice president|executive|operator|driver|electrician)s?\b/i;
+const COMPANY_SUFFIX =
+  /\b(inc|ltd|llc|gmbh|ag|s\.?r\.?o|a\.?s|s\.?a|plc|corp|co|limited|bv|oy|ab|pty)\.?$/i;
+
+const looksLikeRole = (s: string) => ROLE_WORDS.test(s) && !COMPANY_SUFFIX.test(s.trim());
+
+// Aggregator boards and applicant tracking systems: their name is the site, never the employer.
+const JOB_BOARDS =
+  /\b(linkedin|indeed|glassdoor|seek|jobs\.cz|prace\.cz|jobsdb|stepstone|monster|totaljobs|reed\.co\.uk|xing|ziprecruiter|dice|simplyhired|careerbuilder|jooble|adzuna|naukri|hh\.ru|headhunter|workday|greenhouse|lever|ashby|smartrecruiters|jobvite|teamio|welcome to the jungle|wellfound|otta|remote ?ok|we ?work ?remotely|stack ?overflow|built ?in|startup\.jobs|arbeitnow|infojobs|pracuj|profesia|jobindex|finn\.no)\b/i;
+
+/** A board's name, or a domain name ("Jobs.cz"): the site that shows the posting, not its employer. */
+export function isJobBoard(name: string): boolean {
+  return JOB_BOARDS.test(name) || /^[\w-]+(\.[a-z]{2,})+$/i.test(name.trim());
+}
+
+// A word the title split can leave where the company was: "Engineer | Remote | Australia".
+const NOT_A_COMPANY =
+  /^(remote|hybrid|on-?site|full[- ]time|part[- ]time|contract|temporary|internship)$/i;
+
+// Where boards print the employer in the page itself.
+const EMPLOYER_SELECTORS = [
+  '[itemprop="hiringOrganization"] [itemprop="name"]',
+  '[itemprop="hiringOrganization"]',
+  '[data-automation="advertiser-name"]',
+  '.topcard__org-name-link',
+  '[data-testid="company-name"]',
+  '.company-name',
+];
+
+/**
+ * The employer: marked up in the page, else the site's name when the site is not a job board,
+ * else the title's company part. Empty rather than the board's name: an application "at SEEK"
+ * would be wrong in every document drafted from it.
+ */
+function employerOf(document: Doc, meta: MetaHints, title: { company?: string }): string {
+  const usable = (s: string | undefined) =>
+    s && !isJobBoard(s) && !NOT_A_COMPANY.test(s) && s.length <= 200 ? s : undefined;
+  for (const selector of EMPLOYER_SELECTORS) {
+    const el = document.querySelector(selector);
+    const text = el ? plainText(el.textContent ?? '').replace(/^at\s+/i, '') : '';
+    if (usable(text)) return text;
+  }
+  return usable(meta.siteName) ?? usable(title.company) ?? '';
+}
+
+/** Drops what Readability keeps above a description: the role again, the site's name, a label. */
+function withoutLeadingLabels(markdown: string, repeats: (string | undefined)[]): string {
+  const known = new Set(repeats.filter((r): r is string => !!r).map(fold));
+  const blocks = markdown.split(/\n{2,}/);
+  let skip = 0;
+  while (skip < blocks.length - 1) {
+    const text = fold(blocks[skip]!.replace(/^#+\s*|[*_]/g, ''));
+    if (text.length > 80 || !(known.has(text) || GENERIC_LABEL.test(text))) break;
+    skip += 1;
+  }
+  return blocks.slice(skip).join('\n\n');
 }
 
 /**
@@ -196,7 +307,9 @@ function readableTitle(document: Doc): string | undefined {
  * "Engineer at Acme", "Engineer - Acme - Careers".
  */
 export function splitTitle(title: string): { role?: string; company?: string; location?: string } {
-  const t = title.replace(/\s*[|–—-]\s*(LinkedIn|Indeed|Glassdoor|Careers?|Jobs?)\s*$/i, '').trim();
+  const t = title
+    .replace(/\s*[|–—-]\s*(LinkedIn|Indeed|Glassdoor|SEEK|Careers?|Jobs?)\s*$/i, '')
+    .trim();
   const hiring = /^(.+?) hiring (.+?)(?: in (.+))?$/i.exec(t);
   if (hiring) return { company: hiring[1], role: hiring[2], location: hiring[3] };
   const at = /^(?:Job Application for )?(.+?) at (.+)$/i.exec(t);
