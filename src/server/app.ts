@@ -33,6 +33,7 @@ import { aiSettingsRoutes } from './ai-settings/ai-settings.routes.ts';
 import { matchRoutes } from './match/match.routes.ts';
 import { importsRoutes } from './imports/imports.routes.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
+import { resumeImportRoutes } from './resume-import/resume-import.routes.ts';
 import { GenerationWorker } from './generation/worker.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -77,6 +78,7 @@ const features = [
   matchRoutes,
   importsRoutes,
   exportsRoutes,
+  resumeImportRoutes,
 ];
 
 function loggerOptions(config: Config) {

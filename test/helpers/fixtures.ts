@@ -23,6 +23,8 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   'DELETE /api/v1/users/me': { password: 'wrong password' },
   'POST /api/v1/users/me/password': { current_password: 'wrong', new_password: 'another password' },
   'POST /api/v1/resumes': { name: 'Another resume', content: RESUME_CONTENT },
+  // A multipart route: JSON bodies, this one included, must get a clean 415.
+  'POST /api/v1/resumes/import': { file: 'resume.md' },
   'PATCH /api/v1/resumes/:id': { name: 'Renamed resume', is_primary: true },
   'POST /api/v1/applications': {
     company_name: 'Other Co',

@@ -1,0 +1,117 @@
+import { tidy } from '../imports/html-to-markdown.ts';
+
+/** One line of text as laid out in the source, with what the layout says about it. */
+export interface TextLine {
+  /** Already Markdown inline (links as [text](url)). */
+  text: string;
+  /** From the font size (PDF): 1 for the largest text, 2 for section titles. */
+  heading?: 1 | 2 | 3;
+  /** A visible gap above the line: a new paragraph. */
+  gapBefore?: boolean;
+}
+
+const BULLET = /^\s*[•●▪◦‣∙·■□➢►✓✔*–—-]\s+/;
+const NUMBERED = /^\s*(\d{1,2})[.)]\s+/;
+
+/** A short line in capitals, like "EXPERIENCE" or "WORK HISTORY": a section title. */
+function looksLikeSectionTitle(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  return (
+    text.length <= 40 &&
+    letters.length >= 3 &&
+    letters === letters.toUpperCase() &&
+    letters !== letters.toLowerCase() &&
+    !/[.,;:]$/.test(text) &&
+    !/@|https?:|\d{3}/.test(text)
+  );
+}
+
+/**
+ * Lines of text to Markdown: headings from the layout or from capitals, bullets from the usual
+ * glyphs, wrapped bullet lines joined back to their bullet, paragraphs at visible gaps.
+ */
+export function linesToMarkdown(lines: TextLine[]): string {
+  const out: string[] = [];
+  let inList = false;
+  const blank = () => {
+    if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+  };
+  for (const line of lines) {
+    const text = line.text.trim();
+    if (text === '') {
+      blank();
+      inList = false;
+      continue;
+    }
+    if (line.heading || looksLikeSectionTitle(text)) {
+      blank();
+      out.push(`${'#'.repeat(line.heading ?? 2)} ${text.replace(/:$/, '')}`);
+      out.push('');
+      inList = false;
+      continue;
+    }
+    const bullet = BULLET.exec(text);
+    const numbered = NUMBERED.exec(text);
+    if (bullet || numbered) {
+      if (!inList || line.gapBefore) blank();
+      out.push(
+        bullet
+          ? `- ${text.slice(bullet[0].length)}`
+          : `${numbered![1]}. ${text.slice(numbered![0].length)}`,
+      );
+      inList = true;
+      continue;
+    }
+    if (inList && !line.gapBefore) {
+      // A bullet's text wrapped onto the next line.
+      out[out.length - 1] += ` ${text}`;
+      continue;
+    }
+    if (line.gapBefore || inList) blank();
+    inList = false;
+    out.push(text);
+  }
+  return tidy(out.join('\n'));
+}
+
+/**
+ * Plain text to Markdown. Setext underlines become headings; the first line, when it is short
+ * and reads like a name, becomes the title.
+ */
+export function plainTextToMarkdown(text: string): string {
+  const raw = text.replace(/\r\n?/g, '\n').split('\n');
+  const lines: TextLine[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const current = raw[i]!.replace(/\t/g, '    ').trimEnd();
+    const next = raw[i + 1]?.trim() ?? '';
+    if (current.trim() && /^(=+|-{3,})$/.test(next)) {
+      lines.push({ text: current, heading: next.startsWith('=') ? 1 : 2, gapBefore: true });
+      i += 1;
+      continue;
+    }
+    lines.push({ text: current });
+  }
+  const first = lines.findIndex((l) => l.text.trim() !== '');
+  const firstLine = lines[first];
+  if (firstLine && !firstLine.heading && looksLikeName(firstLine.text.trim()))
+    firstLine.heading = 1;
+  return linesToMarkdown(lines);
+}
+
+/** "Jeanne Dupré", not "Experienced engineer with 10 years…" or an address. */
+export function looksLikeName(text: string): boolean {
+  return (
+    text.length <= 60 &&
+    text.split(/\s+/).length <= 6 &&
+    !/[@\d:/]|https?/.test(text) &&
+    !BULLET.test(text) &&
+    /^\p{Lu}/u.test(text)
+  );
+}
+
+/** The title a Markdown resume starts with, if any ("# Jeanne Dupré"). */
+export function firstHeading(markdown: string): string | undefined {
+  const match = /^#{1,2}\s+(.+?)\s*#*\s*$/m.exec(markdown);
+  const title = match?.[1]?.replace(/[*_`[\]]/g, '').trim();
+  return title && title.length <= 80 ? title : undefined;
+}
