@@ -25,6 +25,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const db = await openDatabase(config.database);
   let app: FastifyInstance | undefined;
+  let vacuumTimer: NodeJS.Timeout | undefined;
   try {
     const applied = await migrate(db);
     await assertCatalogSafe(db);
@@ -44,6 +45,7 @@ export async function startServer(
     }
     await app.listen({ port: config.port, host: config.host });
     if (config.worker.enabled) app.generationWorker.start();
+    vacuumTimer = scheduleVacuum(db, app);
   } catch (err) {
     await app?.close().catch(() => {});
     await db.close().catch(() => {});
@@ -63,6 +65,7 @@ export async function startServer(
         // A connection busy now goes idle once its response is sent; it must close then, not
         // hold close() open for Fastify's 72-second keep-alive timeout.
         started.server.keepAliveTimeout = 1;
+        clearInterval(vacuumTimer);
         // Jobs in progress go back to the queue (another instance, or the next start, resumes
         // them) while the database is still open.
         await started.generationWorker.stop();
@@ -72,4 +75,24 @@ export async function startServer(
       return stopping;
     },
   };
+}
+
+const VACUUM_EVERY_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * PGlite's periodic VACUUM. A timer, not a job: the embedded database has exactly one process,
+ * and missing a run (the laptop slept) only delays housekeeping to the next one.
+ */
+function scheduleVacuum(db: Database, app: FastifyInstance): NodeJS.Timeout | undefined {
+  const vacuum = db.vacuum?.bind(db);
+  if (!vacuum) return undefined;
+  const timer = setInterval(() => {
+    const started = Date.now();
+    vacuum().then(
+      () => app.log.info(`VACUUM of the embedded database took ${Date.now() - started} ms`),
+      (err: unknown) => app.log.warn({ err }, 'VACUUM of the embedded database failed'),
+    );
+  }, VACUUM_EVERY_MS);
+  timer.unref();
+  return timer;
 }

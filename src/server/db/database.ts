@@ -30,6 +30,12 @@ export interface Database {
    */
   asOwner<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /**
+   * Only on PGlite, which has no autovacuum: reclaims dead rows (job heartbeats and event logs
+   * leave many) and refreshes the planner's statistics. A PostgreSQL server's autovacuum does
+   * this by itself.
+   */
+  vacuum?(): Promise<void>;
   stats(): PoolStats;
   close(): Promise<void>;
 }

@@ -55,6 +55,10 @@ export async function openPglite(dataDir: string): Promise<Database> {
     async ping() {
       await pg.query('SELECT 1');
     },
+    async vacuum() {
+      // Outside a transaction (VACUUM refuses to run in one); PGlite queues it between requests.
+      await pg.exec('VACUUM (ANALYZE)');
+    },
     stats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       if (closed) return;

@@ -144,4 +144,31 @@ describe('embedded database statistics', () => {
       await s.stop();
     }
   });
+
+  test('when the embedded database is vacuumed while requests run, then they all succeed and nothing changes', async () => {
+    const s = await startTestServer('pglite');
+    try {
+      const u = await s.register();
+      const content = `# Nurse\n\n${'Ten years on a busy surgical ward. '.repeat(4)}`;
+      const created = await s.request('POST', '/api/v1/resumes', {
+        token: u.token,
+        body: { name: 'Main', content },
+      });
+      assert.equal(created.status, 201, created.text);
+      const updates = Array.from({ length: 20 }, (_, i) =>
+        s.request('PATCH', `/api/v1/resumes/${created.body.id}`, {
+          token: u.token,
+          body: { name: `Main ${i}` },
+        }),
+      );
+      // VACUUM cannot run inside a transaction: this also proves it is sent outside one.
+      const [, ...results] = await Promise.all([s.server.db.vacuum!(), ...updates]);
+      assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
+      const got = await s.request('GET', `/api/v1/resumes/${created.body.id}`, { token: u.token });
+      assert.equal(got.body.content, content);
+      assert.match(got.body.name, /^Main \d+$/);
+    } finally {
+      await s.stop();
+    }
+  });
 });
