@@ -5,7 +5,7 @@ import { documentParams } from '../../contracts/documents.ts';
 import { exportQuery } from '../../contracts/exports.ts';
 import type { ApiApp, AppDeps } from '../http/api.ts';
 import { authenticate, authOf } from '../http/authenticate.ts';
-import { ExportsService, type ExportFile } from './exports.service.ts';
+import { CONTENT_TYPES, ExportsService, type ExportFile } from './exports.service.ts';
 
 const FILE_DESCRIPTION =
   'Answers the file itself (Content-Disposition: attachment, an ASCII file name ' +
@@ -13,7 +13,19 @@ const FILE_DESCRIPTION =
   'Heading 1–3 paragraphs and lists; `pdf` uses DejaVu Sans (Latin with accents, Greek, ' +
   'Cyrillic) and keeps its text in reading order for ATS parsers.';
 
-const file = z.string().describe('The file (binary for docx, pdf and zip)');
+// A file answer is not JSON: the OpenAPI document lists its media types with a binary body (the
+// `content` map form that fastify-type-provider-zod turns into a response's `content`), so
+// generated clients download bytes instead of parsing a string.
+const binary = z.string().meta({ format: 'binary' });
+const fileResponse = (description: string, mediaTypes: string[]) => ({
+  description,
+  content: Object.fromEntries(mediaTypes.map((t) => [t, { schema: binary }])),
+});
+const documentFile = fileResponse(
+  'The file: Markdown, Word or PDF, as `format` asks',
+  [CONTENT_TYPES.md, CONTENT_TYPES.docx, CONTENT_TYPES.pdf].map((t) => t.split(';')[0]!),
+);
+const packetFile = fileResponse('The packet, a zip archive', [CONTENT_TYPES.zip]);
 
 function sendFile(reply: FastifyReply, f: ExportFile) {
   return reply
@@ -39,7 +51,7 @@ export function exportsRoutes(app: ApiApp, deps: AppDeps): void {
         description: `${FILE_DESCRIPTION} A cover letter starts with the user's name and email.`,
         params: documentParams,
         querystring: exportQuery,
-        response: { 200: file, ...errors },
+        response: { 200: documentFile, ...errors },
       },
     },
     async (req, reply) => {
@@ -58,7 +70,7 @@ export function exportsRoutes(app: ApiApp, deps: AppDeps): void {
         description: FILE_DESCRIPTION,
         params: idParams,
         querystring: exportQuery,
-        response: { 200: file, ...errors },
+        response: { 200: documentFile, ...errors },
       },
     },
     async (req, reply) =>
@@ -77,7 +89,7 @@ export function exportsRoutes(app: ApiApp, deps: AppDeps): void {
           'page, when the application was imported from a link or the bookmarklet), every ' +
           'document under documents/ in PDF, DOCX and Markdown, and manifest.json listing them.',
         params: idParams,
-        response: { 200: file, ...errors },
+        response: { 200: packetFile, ...errors },
       },
     },
     async (req, reply) => sendFile(reply, await service.packet(authOf(req), req.params.id)),

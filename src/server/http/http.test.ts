@@ -86,6 +86,20 @@ for (const kind of dbKinds()) {
       }
       assert.deepEqual(doc.body.paths['/api/v1/resumes'].get.security, [{ bearer: [] }]);
       assert.equal(doc.body.paths['/api/v1/auth/login'].post.security, undefined);
+      // Downloads are files, not JSON strings: their media types with a binary body.
+      const ok = (path: string) => doc.body.paths[path].get.responses['200'].content;
+      const binary = { schema: { type: 'string', format: 'binary' } };
+      assert.deepEqual(ok('/api/v1/applications/{id}/packet'), { 'application/zip': binary });
+      for (const path of [
+        '/api/v1/applications/{id}/documents/{type}/export',
+        '/api/v1/resumes/{id}/export',
+      ]) {
+        assert.deepEqual(ok(path), {
+          'text/markdown': binary,
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': binary,
+          'application/pdf': binary,
+        });
+      }
       const page = await fetch(`${s.url}/docs/`);
       const html = await page.text();
       assert.equal(page.status, 200);
