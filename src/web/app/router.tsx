@@ -54,6 +54,14 @@ export const router = createBrowserRouter([
           })),
       },
       {
+        // The window the bookmarklet opens (lib/bookmarklet.ts).
+        path: 'import/bookmarklet',
+        lazy: () =>
+          import('../features/applications/components/bookmarklet-import-page.tsx').then((m) => ({
+            Component: m.BookmarkletImportPage,
+          })),
+      },
+      {
         path: 'applications/:id',
         lazy: () => import('./workspace-page.tsx').then((m) => ({ Component: m.WorkspacePage })),
       },

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { changePasswordBody, updateMeBody } from '../../../../contracts/users.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Alert, Card, errorMessage, PageTitle } from '../../../components/ui/feedback.tsx';
 import { Field, Input } from '../../../components/ui/field.tsx';
+import { bookmarkletHref } from '../../../lib/bookmarklet.ts';
 import { fieldErrors } from '../../../lib/form-errors.ts';
 import { useSession } from '../../../lib/session-store.ts';
 import {
@@ -119,6 +120,43 @@ function PasswordForm() {
   );
 }
 
+function BookmarkletSection() {
+  const link = useRef<HTMLAnchorElement>(null);
+  const [hint, setHint] = useState(false);
+  useEffect(() => {
+    // React refuses javascript: URLs in href (it swaps in one that throws), a guard against
+    // injected links. This one is ours, built from constants and this origin, so it is set on
+    // the element directly. Clicking it here does nothing: the CSP blocks javascript: URLs on
+    // Job Forge's own pages, and the click handler below stops it first.
+    link.current?.setAttribute('href', bookmarkletHref(window.location.origin));
+  }, []);
+  return (
+    <div className="flex flex-col gap-3">
+      <p className="text-sm">
+        Drag this link to your bookmarks bar. On a job posting, even one behind a login, click it to
+        send that page to Job Forge and review the application before it is saved.
+      </p>
+      <a
+        ref={link}
+        draggable
+        onClick={(e) => {
+          e.preventDefault();
+          setHint(true);
+        }}
+        className="self-start rounded-md border border-dashed border-indigo-400 px-3 py-2 text-sm font-medium no-underline"
+      >
+        Save to Job Forge
+      </a>
+      {hint && (
+        <Alert kind="info">
+          Drag the link to your bookmarks bar rather than clicking it here, then use it on a job
+          posting.
+        </Alert>
+      )}
+    </div>
+  );
+}
+
 function DangerZone() {
   const remove = useDeleteAccount();
   const [open, setOpen] = useState(false);
@@ -183,6 +221,10 @@ export function SettingsPage() {
         <Card>
           <h2 className="mb-3 font-semibold">AI provider</h2>
           <AiSettingsSection />
+        </Card>
+        <Card>
+          <h2 className="mb-3 font-semibold">Bookmarklet</h2>
+          <BookmarkletSection />
         </Card>
         <Card>
           <h2 className="mb-3 font-semibold">Your data</h2>
