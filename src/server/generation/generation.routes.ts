@@ -118,7 +118,10 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
         summary: "A job's events as Server-Sent Events",
         description:
           'Events `progress`, `delta` {document_type, text}, `document` (saved), `error` and `done`, each with an `id`. ' +
-          'Reconnect with Last-Event-ID to continue where you left off; after the job has ended the whole story is replayed, ending with `done`.',
+          'Reconnect with Last-Event-ID to continue where you left off; after the job has ended the whole story is replayed, ending with `done`. ' +
+          'If the server running a job dies, another instance (or the restarted one) takes it over once its lease expires: the log then shows ' +
+          '`progress` {status: running, attempt: n, restarted: true}, and every document not yet saved streams again from empty, so a client ' +
+          'discards the text it holds for unsaved documents at that event. Saved documents are never redone; each is saved once, complete.',
         params: idParams,
         response: { 200: z.string().describe('text/event-stream'), ...errors },
       },
