@@ -36,9 +36,8 @@ export const listActiveJobs = (applicationId: string, signal?: AbortSignal) =>
   );
 
 /**
- * The job this tab started, kept in sessionStorage so that a reload reattaches to it at once —
- * including a job that has just ended, whose outcome the reload still shows — without asking
- * the list first. Cleared when the job ends.
+ * The job this tab started, kept in sessionStorage so that a reload reattaches to it at once,
+ * without asking the list first. Cleared when the job ends.
  */
 const storageKey = (applicationId: string) => `jobforge.draft-job.${applicationId}`;
 
