@@ -158,7 +158,7 @@ export function BoardPage() {
   const actions = (
     <Link
       to="/applications/new"
-      className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white no-underline hover:bg-indigo-700 dark:bg-indigo-500 dark:text-slate-950"
+      className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white no-underline hover:bg-indigo-700 dark:bg-indigo-400 dark:text-slate-950 dark:hover:bg-indigo-300"
     >
       New application
     </Link>
