@@ -59,6 +59,8 @@ export function refreshSession(): Promise<boolean> {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A multipart body (file uploads); the browser sets its content type and boundary. */
+  form?: FormData;
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -81,7 +83,7 @@ export async function apiFetch(
     return fetch(API + path, {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
     });
   };

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import type { ResumeImport } from '../../../../contracts/imports.ts';
 import type { Resume } from '../../../../contracts/resumes.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
@@ -14,6 +15,7 @@ import {
 } from '../../../components/ui/feedback.tsx';
 import { useCreateResume, useDeleteResume, useResumes, useUpdateResume } from '../api/resumes.ts';
 import { ResumeForm } from './resume-form.tsx';
+import { ImportResumeButton, ImportReview } from './resume-import.tsx';
 
 export function ResumesPage() {
   const resumes = useResumes();
@@ -22,17 +24,42 @@ export function ResumesPage() {
   const remove = useDeleteResume();
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<Resume | null>(null);
+  const [imported, setImported] = useState<{ result: ResumeImport; key: number } | null>(null);
   if (resumes.isPending) return <Spinner />;
   if (resumes.isError)
     return <QueryError error={resumes.error} retry={() => void resumes.refetch()} />;
   const items = resumes.data.items;
   return (
     <>
-      <PageTitle actions={!adding && <Button onClick={() => setAdding(true)}>New resume</Button>}>
+      <PageTitle
+        actions={
+          !adding && (
+            <>
+              <ImportResumeButton
+                onImported={(result) => setImported({ result, key: Date.now() })}
+              />
+              <Button onClick={() => setAdding(true)}>New resume</Button>
+            </>
+          )
+        }
+      >
         Resumes
       </PageTitle>
       {(update.isError || remove.isError) && (
         <Alert>{errorMessage(update.error ?? remove.error)}</Alert>
+      )}
+      {imported && !adding && (
+        <ImportReview
+          // A new import starts a fresh form.
+          key={imported.key}
+          result={imported.result}
+          isFirst={items.length === 0}
+          onCancel={() => setImported(null)}
+          onSave={async (v) => {
+            await create.mutateAsync(v);
+            setImported(null);
+          }}
+        />
       )}
       {adding && (
         <Card className="mb-4">
@@ -47,10 +74,10 @@ export function ResumesPage() {
           />
         </Card>
       )}
-      {items.length === 0 && !adding ? (
+      {items.length === 0 && !adding && !imported ? (
         <EmptyState title="Start with your resume">
-          Paste or write your resume in Markdown. Job Forge uses it to tailor documents for each
-          application.
+          Paste or write your resume in Markdown, or import it from a PDF, Word, Markdown or JSON
+          Resume file. Job Forge uses it to tailor documents for each application.
           <div className="mt-3">
             <Button onClick={() => setAdding(true)}>Add your resume</Button>
           </div>
