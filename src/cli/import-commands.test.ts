@@ -57,6 +57,18 @@ function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<R
 
 const kind = dbKinds()[0]!;
 
+const RESUME = `# Mira Okonkwo
+
+Backend engineer · mira@example.com
+
+## Experience
+
+### Quillwork — Senior Engineer (2021–2026)
+
+- Ran the billing service on PostgreSQL for 40,000 customers.
+- Cut deploy time from an hour to eight minutes.
+`;
+
 /** Against a running server: the commands sign in and use the public API only. */
 describe(`jobforge import-job and export --server (${kind})`, () => {
   let s: TestServer;
@@ -195,6 +207,34 @@ describe(`jobforge import-job and export --server (${kind})`, () => {
     assert.ok(zip.file('posting/original.html'));
   });
 
+  test('when a resume file is imported, then its Markdown is printed; with --save it is added; a file of unknown bytes is refused in one line', async () => {
+    const file = path.join(dir, 'mira.md');
+    await fs.writeFile(file, RESUME);
+    const read = await cli(['import-resume', file, '--server', s.url], env);
+    assert.equal(read.code, 0, read.stderr);
+    assert.match(
+      read.stdout,
+      /^# Mira Okonkwo\n[\s\S]*- Cut deploy time from an hour to eight minutes\.\n$/,
+    );
+
+    const saved = await cli(
+      ['import-resume', file, '--save', '--name', 'Backend resume', '--json', '--server', s.url],
+      env,
+    );
+    assert.equal(saved.code, 0, saved.stderr);
+    const out = JSON.parse(saved.stdout);
+    assert.equal(out.source, 'markdown');
+    const got = await s.request('GET', `/api/v1/resumes/${out.resume.id}`, { token: u.token });
+    assert.equal(got.body.name, 'Backend resume');
+    assert.match(got.body.content, /Ran the billing service/);
+
+    const odd = path.join(dir, 'photo.bin');
+    await fs.writeFile(odd, Buffer.from([0, 1, 2, 3, 255, 254, 0, 0, 7, 8]));
+    const refused = await cli(['import-resume', odd, '--server', s.url], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^jobforge: [^\n]+\n$/);
+  });
+
   test('when the name fits several applications, the page has no posting or the password is wrong, then exit 1 with a sentence and no stack', async () => {
     const ambiguous = await cli(['export', 'engineer', '--server', s.url], env);
     assert.equal(ambiguous.code, 1);
@@ -318,6 +358,15 @@ describe('jobforge import-job and export on the local data directory (pglite)', 
     } finally {
       await db.close();
     }
+  });
+
+  test('when a resume file is imported with --save --user, then the user has it', async () => {
+    const file = path.join(work, 'mira.md');
+    await fs.writeFile(file, RESUME);
+    const r = await cli(['import-resume', file, '--user', email, '--save'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^# Mira Okonkwo\n/);
+    assert.match(r.stderr, /^Saved resume "Mira Okonkwo" \([0-9a-f-]{36}\)\.$/m);
   });
 
   test('when a server holds the data directory, then the command refuses and points to --server', async () => {

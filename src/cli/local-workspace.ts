@@ -2,7 +2,12 @@ import type { Application, CreateApplication } from '../contracts/applications.t
 import { createApplicationBody } from '../contracts/applications.ts';
 import type { DocumentType } from '../contracts/documents.ts';
 import type { ExportFormat } from '../contracts/exports.ts';
-import { importJobBody, type ImportJob, type JobImport } from '../contracts/imports.ts';
+import {
+  importJobBody,
+  type ImportJob,
+  type JobImport,
+  type ResumeImport,
+} from '../contracts/imports.ts';
 import { createResumeBody, type CreateResume, type Resume } from '../contracts/resumes.ts';
 import { ApplicationsService } from '../server/applications/applications.service.ts';
 import type { AuthContext, Tenant } from '../server/auth/tenant.ts';
@@ -12,6 +17,7 @@ import { ExportsService } from '../server/exports/exports.service.ts';
 import { ImportsService } from '../server/imports/imports.service.ts';
 import { findApplication, findUser } from '../server/ops/operators.repository.ts';
 import { assertCurrentSchema } from '../server/ops/schema.ts';
+import { readResumeFile } from '../server/resume-import/resume-import.service.ts';
 import { ResumesService } from '../server/resumes/resumes.service.ts';
 import type { ApplicationSummary } from './application-match.ts';
 import { withOperatorDatabase } from './operator-database.ts';
@@ -101,8 +107,8 @@ export class LocalWorkspace implements Workspace {
     return this.exports.packet(this.auth, applicationId);
   }
 
-  importResume(): Promise<never> {
-    return Promise.reject(new Error('Reading resume files is not available yet.'));
+  importResume(filename: string, bytes: Buffer): Promise<ResumeImport> {
+    return readResumeFile(filename, bytes);
   }
 
   createResume(input: CreateResume): Promise<Resume> {
