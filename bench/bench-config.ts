@@ -18,6 +18,13 @@ const schema = z.object({
     .pipe(z.array(z.enum(['pglite', 'postgres'])).min(1)),
   BENCH_PG_OWNER_URL: z.string().default('postgres://jobforge_owner:jobforge@127.0.0.1:5432'),
   BENCH_PG_RUNTIME_URL: z.string().default('postgres://jobforge_runtime:jobforge@127.0.0.1:5432'),
+  BENCH_GENERATION_JOBS: z.coerce.number().int().min(1).default(30),
+  BENCH_GENERATION_PIPELINE_JOBS: z.coerce.number().int().min(1).default(5),
+  BENCH_GENERATION_FOLLOWERS: z
+    .string()
+    .default('0,10,25,50')
+    .transform((s) => s.split(',').map((n) => Number(n.trim())))
+    .pipe(z.array(z.number().int().min(0).max(1000)).min(1)),
   BENCH_WRITE_DOCS: z
     .enum(['true', 'false'])
     .default('true')
@@ -33,6 +40,8 @@ export interface BenchConfig {
   databases: DbKind[];
   postgres: { owner: string; runtime: string };
   writeDocs: boolean;
+  /** `npm run bench -- generation` (bench/generation.bench.ts). */
+  generation: { jobs: number; pipelineJobs: number; followers: number[] };
 }
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -55,5 +64,10 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
       runtime: e.BENCH_PG_RUNTIME_URL.replace(/\/+$/, ''),
     },
     writeDocs: e.BENCH_WRITE_DOCS,
+    generation: {
+      jobs: e.BENCH_GENERATION_JOBS,
+      pipelineJobs: e.BENCH_GENERATION_PIPELINE_JOBS,
+      followers: e.BENCH_GENERATION_FOLLOWERS,
+    },
   };
 }

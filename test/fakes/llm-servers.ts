@@ -25,6 +25,10 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any;
+  /** performance.now() timings for benchmarks: request read, first text chunk written, stream ended. */
+  receivedAt?: number;
+  firstChunkAt?: number;
+  endedAt?: number;
 }
 
 export interface FakeServer {
@@ -41,6 +45,37 @@ export interface FakeOptions {
   fallback?: Step;
   /** Answer 400 to response_format json_schema, as older local servers do. */
   noJsonSchema?: boolean;
+  /** OpenAI's POST /v1/embeddings: vectors of this many dimensions (default 64). */
+  embeddingDimensions?: number;
+}
+
+/**
+ * A deterministic stand-in for an embedding model: each lower-cased word adds 1 to a hashed
+ * dimension, so texts sharing words point the same way. Answers floats, or base64 of
+ * little-endian float32 when asked (the openai SDK asks for base64 by default).
+ */
+function fakeEmbeddings(body: any, dimensions: number) {
+  const inputs: string[] = Array.isArray(body?.input) ? body.input : [String(body?.input ?? '')];
+  const data = inputs.map((text, index) => {
+    const v = new Float32Array(dimensions);
+    for (const w of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+      let h = 0;
+      for (const c of w) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+      v[h % dimensions]! += 1;
+    }
+    if (v.every((x) => x === 0)) v[0] = 1;
+    const embedding =
+      body?.encoding_format === 'base64'
+        ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+        : Array.from(v);
+    return { object: 'embedding', index, embedding };
+  });
+  return {
+    object: 'list',
+    data,
+    model: String(body?.model),
+    usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+  };
 }
 
 type Protocol = 'anthropic' | 'openai';
@@ -74,6 +109,7 @@ async function streamAnthropic(
   res: http.ServerResponse,
   model: string,
   step: Extract<Step, { kind: 'text' }>,
+  record: RecordedRequest,
 ) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const usage = step.usage ?? { input: 20, output: step.chunks.length };
@@ -103,6 +139,7 @@ async function streamAnthropic(
       index: 0,
       delta: { type: 'text_delta', text },
     });
+    record.firstChunkAt ??= performance.now();
   }
   sse(res, 'content_block_stop', { type: 'content_block_stop', index: 0 });
   sse(res, 'message_delta', {
@@ -112,12 +149,14 @@ async function streamAnthropic(
   });
   sse(res, 'message_stop', { type: 'message_stop' });
   res.end();
+  record.endedAt = performance.now();
 }
 
 async function streamOpenAi(
   res: http.ServerResponse,
   model: string,
   step: Extract<Step, { kind: 'text' }>,
+  record: RecordedRequest,
 ) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const usage = step.usage ?? { input: 20, output: step.chunks.length };
@@ -132,6 +171,7 @@ async function streamOpenAi(
   for (const text of step.chunks) {
     if (step.delayMs) await wait(step.delayMs);
     sse(res, undefined, chunk({ content: text }, null));
+    record.firstChunkAt ??= performance.now();
   }
   sse(res, undefined, chunk({}, 'stop'));
   sse(res, undefined, {
@@ -148,6 +188,7 @@ async function streamOpenAi(
   });
   sse(res, undefined, '[DONE]');
   res.end();
+  record.endedAt = performance.now();
 }
 
 function whole(protocol: Protocol, model: string, text: string, usage = { input: 20, output: 10 }) {
@@ -189,11 +230,23 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
     req.on('end', () => {
       void (async () => {
         const body = raw ? JSON.parse(raw) : undefined;
-        requests.push({ path: req.url ?? '', headers: req.headers, body });
+        const record: RecordedRequest = {
+          path: req.url ?? '',
+          headers: req.headers,
+          body,
+          receivedAt: performance.now(),
+        };
+        requests.push(record);
         const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(payload));
         };
+        if (protocol === 'openai' && req.method === 'POST' && req.url === '/v1/embeddings') {
+          const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+          if (opts.apiKey !== undefined && key !== opts.apiKey)
+            return send(401, errorBody(protocol, 401, 'invalid api key'));
+          return send(200, fakeEmbeddings(body, opts.embeddingDimensions ?? 64));
+        }
         if (req.method !== 'POST' || req.url !== expectedPath)
           return send(404, errorBody(protocol, 404, `no route ${req.url}`));
         const key =
@@ -258,8 +311,8 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
             if (!body?.stream)
               return send(200, whole(protocol, model, step.chunks.join(''), step.usage));
             return protocol === 'anthropic'
-              ? streamAnthropic(res, model, step)
-              : streamOpenAi(res, model, step);
+              ? streamAnthropic(res, model, step, record)
+              : streamOpenAi(res, model, step, record);
         }
       })();
     });
