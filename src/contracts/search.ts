@@ -29,6 +29,14 @@ export const searchQuery = z.strictObject({
     })
     .describe('Comma-separated: application,resume,document (default: all)'),
   limit: z.coerce.number().int().min(1).max(50).default(20),
+  semantic: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe(
+      'true: rank by embedding similarity to q (exact nearest neighbours over your applications ' +
+        'and documents; resumes are not embedded) instead of full-text matching',
+    ),
 });
 
 export const searchHit = z
@@ -41,7 +49,7 @@ export const searchHit = z
     snippet: z
       .string()
       .describe('HTML-escaped text around the matches, each match wrapped in <mark></mark>'),
-    rank: z.number(),
+    rank: z.number().describe('Full text: ts_rank; semantic: cosine similarity to the query'),
   })
   .meta({ id: 'SearchHit' });
 export type SearchHit = z.infer<typeof searchHit>;

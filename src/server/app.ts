@@ -27,6 +27,7 @@ import { resumesRoutes } from './resumes/resumes.routes.ts';
 import { applicationsRoutes } from './applications/applications.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
+import { similarRoutes } from './search/similar.routes.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 import { generationRoutes } from './generation/generation.routes.ts';
 import { aiSettingsRoutes } from './ai-settings/ai-settings.routes.ts';
@@ -72,6 +73,7 @@ const features = [
   applicationsRoutes,
   documentsRoutes,
   searchRoutes,
+  similarRoutes,
   statsRoutes,
   generationRoutes,
   aiSettingsRoutes,

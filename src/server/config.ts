@@ -66,6 +66,11 @@ const schema = z.object({
   JOBFORGE_JOB_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
   JOBFORGE_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   JOBFORGE_ALLOW_PRIVATE_URLS: bool.default(false),
+  JOBFORGE_EMBEDDING_PROVIDER: z
+    .enum(['lexical', 'openai', 'openai-compatible'])
+    .default('lexical'),
+  JOBFORGE_EMBEDDING_MODEL: z.string().max(200).optional(),
+  JOBFORGE_EMBEDDING_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** US dollars per million tokens, as providers publish them. */
@@ -131,8 +136,22 @@ function llmProblems(e: z.infer<typeof schema>): string[] {
     );
   if (p === 'openai-compatible' && !e.JOBFORGE_LLM_MODEL)
     problems.push('JOBFORGE_LLM_MODEL: is required when JOBFORGE_LLM_PROVIDER=openai-compatible');
+  const ep = e.JOBFORGE_EMBEDDING_PROVIDER;
+  if (ep === 'openai' && !e.OPENAI_API_KEY)
+    problems.push('OPENAI_API_KEY: is required when JOBFORGE_EMBEDDING_PROVIDER=openai');
+  if (ep === 'openai-compatible' && !e.JOBFORGE_EMBEDDING_BASE_URL)
+    problems.push(
+      'JOBFORGE_EMBEDDING_BASE_URL: is required when JOBFORGE_EMBEDDING_PROVIDER=openai-compatible (e.g. http://localhost:11434/v1)',
+    );
+  if (ep === 'openai-compatible' && !e.JOBFORGE_EMBEDDING_MODEL)
+    problems.push(
+      'JOBFORGE_EMBEDDING_MODEL: is required when JOBFORGE_EMBEDDING_PROVIDER=openai-compatible (e.g. nomic-embed-text)',
+    );
   return problems;
 }
+
+/** The embedding model OpenAI uses when none is named. */
+export const DEFAULT_EMBEDDING_MODEL = 'text-embedding-3-small';
 
 export type RawConfig = z.infer<typeof schema>;
 
@@ -176,6 +195,18 @@ export interface Config {
     pollMs: number;
     leaseSeconds: number;
     maxAttempts: number;
+  };
+  /**
+   * Vectors for similar applications and semantic search: the built-in lexical embedding
+   * (no network) or a provider's model. The operator's choice, for every user.
+   */
+  embedding: {
+    provider: 'lexical' | 'openai' | 'openai-compatible';
+    /** Undefined for lexical (the built-in has one fixed model). */
+    model: string | undefined;
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    timeoutMs: number;
   };
   /** Server-side fetches of user-supplied URLs (job posting import). */
   outbound: {
@@ -264,6 +295,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: e.JOBFORGE_WORKER_POLL_MS,
       leaseSeconds: e.JOBFORGE_JOB_LEASE_SECONDS,
       maxAttempts: e.JOBFORGE_JOB_MAX_ATTEMPTS,
+    },
+    embedding: {
+      provider: e.JOBFORGE_EMBEDDING_PROVIDER,
+      model:
+        e.JOBFORGE_EMBEDDING_PROVIDER === 'lexical'
+          ? undefined
+          : (e.JOBFORGE_EMBEDDING_MODEL ?? DEFAULT_EMBEDDING_MODEL),
+      baseUrl:
+        e.JOBFORGE_EMBEDDING_PROVIDER === 'lexical' ? undefined : e.JOBFORGE_EMBEDDING_BASE_URL,
+      apiKey: e.JOBFORGE_EMBEDDING_PROVIDER === 'lexical' ? undefined : e.OPENAI_API_KEY,
+      timeoutMs: Math.round(e.JOBFORGE_LLM_TIMEOUT_SECONDS * 1000),
     },
     outbound: { allowPrivateAddresses: e.JOBFORGE_ALLOW_PRIVATE_URLS },
   };

@@ -121,3 +121,22 @@ export async function remove(
   );
   return rowCount > 0;
 }
+
+/** Which documents each of these applications has (ids and types only). */
+export async function listTypes(
+  tx: Tx,
+  userId: string,
+  applicationIds: string[],
+): Promise<{ application_id: string; id: string; document_type: DocumentType }[]> {
+  if (applicationIds.length === 0) return [];
+  const { rows } = await tx.query<{
+    application_id: string;
+    id: string;
+    document_type: DocumentType;
+  }>(
+    `SELECT application_id, id, document_type FROM documents
+      WHERE user_id = $1 AND application_id = ANY($2::uuid[]) ORDER BY application_id, document_type`,
+    [userId, applicationIds],
+  );
+  return rows;
+}

@@ -1,5 +1,8 @@
 import type { SearchHit, SearchKind } from '../../contracts/search.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import { LexicalEmbedder } from '../llm/embeddings/lexical.ts';
+import { EmbeddingIndex } from './embedding-index.ts';
+import { semanticSearch } from './embeddings.repository.ts';
 import { MARK_END, MARK_START, search } from './search.repository.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -19,12 +22,48 @@ export function markSnippet(raw: string): string {
 }
 
 export class SearchService {
-  constructor(private readonly tenant: Tenant) {}
+  constructor(
+    private readonly tenant: Tenant,
+    // The built-in embedder unless the server configures another (bench/ uses the default).
+    private readonly index: EmbeddingIndex = new EmbeddingIndex(tenant, new LexicalEmbedder()),
+  ) {}
 
   run(auth: AuthContext, q: string, kinds: SearchKind[], limit: number): Promise<SearchHit[]> {
     return this.tenant(auth, async (tx) => {
       const rows = await search(tx, auth.userId, q, kinds, limit);
       return rows.map(({ raw_snippet, ...hit }) => ({ ...hit, snippet: markSnippet(raw_snippet) }));
+    });
+  }
+
+  /**
+   * Ranks the user's applications and documents by the cosine similarity of their embeddings to
+   * the query's: exact, over every row (brought up to date first), so recall is 1.0.
+   */
+  async semantic(
+    auth: AuthContext,
+    q: string,
+    kinds: SearchKind[],
+    limit: number,
+  ): Promise<SearchHit[]> {
+    const embedded = kinds.filter((k): k is 'application' | 'document' => k !== 'resume');
+    if (embedded.length === 0) return [];
+    const vector = await this.index.embedQuery(q);
+    const storage = await this.index.refresh(auth, embedded);
+    return this.tenant(auth, async (tx) => {
+      const rows = await semanticSearch(tx, storage, {
+        userId: auth.userId,
+        model: this.index.embedder.model,
+        vector,
+        kinds: embedded,
+        limit,
+      });
+      return rows.map(({ body, distance, ...hit }) => ({
+        ...hit,
+        snippet: markSnippet(
+          body.replaceAll(MARK_START, '').replaceAll(MARK_END, '').replace(/\s+/g, ' ').trim(),
+        ),
+        rank: 1 - distance,
+      }));
     });
   }
 }
