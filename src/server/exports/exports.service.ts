@@ -14,7 +14,8 @@ import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import { notFound } from '../http/errors.ts';
 import { renderDocx } from './docx-render.ts';
 import { markdownBlocks } from './markdown-blocks.ts';
-import { renderPdf, type LetterHead } from './pdf-render.ts';
+import type { LetterHead } from './pdf-render.ts';
+import { renderPdfOffThread } from './pdf-worker.ts';
 import { zipPacket, type PacketEntry } from './packet-zip.ts';
 
 export interface ExportFile {
@@ -179,7 +180,7 @@ async function renderFile(
     case 'docx':
       return { filename, contentType, body: await renderDocx(markdownBlocks(markdown), meta) };
     case 'pdf':
-      return { filename, contentType, body: await renderPdf(markdownBlocks(markdown), meta) };
+      return { filename, contentType, body: await renderPdfOffThread(markdown, meta) };
     default: {
       const never: never = format;
       throw new Error(`unknown format ${String(never)}`);
