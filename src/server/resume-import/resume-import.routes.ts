@@ -20,7 +20,14 @@ const uploadBody = z.object({
 
 export function resumeImportRoutes(app: ApiApp, deps: AppDeps): void {
   const onRequest = authenticate(deps.tokens);
-  const errors = { 400: errorBody, 401: errorBody, 413: errorBody, 415: errorBody, 422: errorBody };
+  const errors = {
+    400: errorBody,
+    401: errorBody,
+    413: errorBody,
+    415: errorBody,
+    422: errorBody,
+    429: errorBody,
+  };
 
   // Its own scope: only this route takes multipart bodies, and here anything else (JSON
   // included) is a 415 that says what to send instead.
@@ -58,7 +65,8 @@ export function resumeImportRoutes(app: ApiApp, deps: AppDeps): void {
             'multipart), 415 `unsupported_file_type`, 422 `empty_file`, `file_type_mismatch`, ' +
             '`corrupt_file`, `encrypted_file`, `archive_too_large` (zip bombs), ' +
             '`too_many_pages` (over 20), `file_too_complex` (a PDF over the time or memory ' +
-            'limit), `pdf_without_text` (a scan), `invalid_json_resume`.',
+            'limit), `pdf_without_text` (a scan), `invalid_json_resume`; 429 `too_many_requests` ' +
+            'when too many files are being read at once.',
           consumes: ['multipart/form-data'],
           body: uploadBody,
           response: { 200: resumeImport, ...errors },

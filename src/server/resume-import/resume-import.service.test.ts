@@ -120,6 +120,22 @@ describe('readResumeFile', () => {
     assert.ok(text.warnings.some((w) => w.includes('at least 100')));
   });
 
+  test('when a text file is Windows-1252 or mentions %PDF-, then it is read as text with a note on the encoding', async () => {
+    const legacy = await readResumeFile(
+      'cv.txt',
+      Buffer.from('Jeanne Dupré\n\nEXPÉRIENCE\n- Café Crème\n', 'latin1'),
+    );
+    assert.equal(legacy.source, 'text');
+    assert.match(legacy.content, /^# Jeanne Dupré$/m);
+    assert.match(legacy.content, /^## EXPÉRIENCE$/m);
+    assert.match(legacy.warnings[0]!, /Windows-1252/);
+    const md = await readResumeFile(
+      'notes.md',
+      Buffer.from('# Notes\n\nA PDF starts with %PDF-1.7.'),
+    );
+    assert.equal(md.source, 'markdown');
+  });
+
   test('when a PDF has no text layer, then 422 pdf_without_text says it looks like a scan', async () => {
     const err = await refusal('scan.pdf', await makeScannedPdf());
     assert.equal(err.code, 'pdf_without_text');

@@ -3,6 +3,7 @@ import { tidy } from '../imports/html-to-markdown.ts';
 import { docxToMarkdown } from './docx-text.ts';
 import { importErrors, MAX_RESUME_FILE_BYTES } from './import-errors.ts';
 import { jsonResumeToMarkdown, parseJsonResume } from './json-resume.ts';
+import { createLimiter } from './limiter.ts';
 import { pdfToMarkdown } from './pdf-text.ts';
 import { checkExtension, decodeText, extensionOf, sniff } from './sniff.ts';
 import { firstHeading, plainTextToMarkdown } from './text-to-markdown.ts';
@@ -11,6 +12,9 @@ import { firstHeading, plainTextToMarkdown } from './text-to-markdown.ts';
 const MAX_NAME = 200;
 const MIN_CONTENT = 100;
 const MAX_CONTENT = 200_000;
+
+/** PDF workers and DOCX inflation in flight at once (each up to ~200 MiB at worst). */
+const heavyReads = createLimiter(2, 16);
 
 /**
  * Reads a resume file into Markdown for the user to review; stores nothing. The bytes decide
@@ -25,16 +29,23 @@ export async function readResumeFile(filename: string, bytes: Uint8Array): Promi
   const fallbackName = baseName(filename);
   switch (kind) {
     case 'pdf': {
-      const { markdown, warnings } = await pdfToMarkdown(bytes);
+      const { markdown, warnings } = await heavyReads(() => pdfToMarkdown(bytes));
       return result(markdown, 'pdf', warnings, fallbackName);
     }
     case 'zip': {
-      const { markdown, warnings } = await docxToMarkdown(bytes);
+      const { markdown, warnings } = await heavyReads(() => docxToMarkdown(bytes));
       if (markdown === '') throw importErrors.corrupt('Word file', 'it contains no text.');
       return result(markdown, 'docx', warnings, fallbackName);
     }
-    case 'text':
-      return readText(filename, decodeText(bytes) ?? '', fallbackName);
+    case 'text': {
+      const decoded = decodeText(bytes) ?? { text: '' };
+      const result = readText(filename, decoded.text, fallbackName);
+      if (decoded.legacy)
+        result.warnings.unshift(
+          'The file is not Unicode (UTF-8); it was read as Western European (Windows-1252). Check accented letters.',
+        );
+      return result;
+    }
     case 'binary':
       throw importErrors.unsupported();
   }

@@ -8,32 +8,54 @@ const startsWith = (bytes: Uint8Array, magic: number[], at = 0) =>
 
 /** Looks only at the bytes: the name of an uploaded file is a claim, not a fact. */
 export function sniff(bytes: Uint8Array): SniffedKind {
-  // "%PDF-" may follow a little junk (some generators emit a BOM or whitespace first).
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  if (head.includes('%PDF-')) return 'pdf';
+  if (/^\uFEFF?\s*%PDF-/.test(head)) return 'pdf';
   // Local file header, or the end record of an empty archive.
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]))
     return 'zip';
-  return decodeText(bytes) === undefined ? 'binary' : 'text';
+  const text = decodeText(bytes);
+  // Readers accept "%PDF-" anywhere in the first KiB, after junk some generators emit; a text
+  // file that merely mentions it stays text.
+  if (!text && head.includes('%PDF-')) return 'pdf';
+  return text ? 'text' : 'binary';
 }
 
-/** UTF-8 (with or without BOM) or UTF-16 with a BOM; undefined for anything that is not text. */
-export function decodeText(bytes: Uint8Array): string | undefined {
-  let text: string;
-  try {
-    if (startsWith(bytes, [0xff, 0xfe]))
-      text = new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
-    else if (startsWith(bytes, [0xfe, 0xff]))
-      text = new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
-    else text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return undefined;
+export interface DecodedText {
+  text: string;
+  /** Set when the file was not Unicode and was read as Windows-1252. */
+  legacy?: boolean;
+}
+
+// Control characters other than tab/newline/CR/form feed mean a binary format (images, old
+// .doc files), even when the bytes happen to decode.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/;
+
+/**
+ * UTF-8 (with or without BOM) or UTF-16 with a BOM; failing those, Windows-1252, which older
+ * Western-European text files use. Undefined for anything that is not text.
+ */
+export function decodeText(bytes: Uint8Array): DecodedText | undefined {
+  const decode = (encoding: string, data: Uint8Array) => {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(data);
+    } catch {
+      return undefined;
+    }
+  };
+  let text: string | undefined;
+  let legacy = false;
+  if (startsWith(bytes, [0xff, 0xfe])) text = decode('utf-16le', bytes.subarray(2));
+  else if (startsWith(bytes, [0xfe, 0xff])) text = decode('utf-16be', bytes.subarray(2));
+  else {
+    text = decode('utf-8', bytes);
+    if (text === undefined) {
+      text = decode('windows-1252', bytes);
+      legacy = true;
+    }
   }
-  // Control characters other than tab/newline/form feed mean a binary format that happens to
-  // be valid UTF-8 (images, old .doc files).
-  // eslint-disable-next-line no-control-regex
-  const controls = text.match(/[\u0000-\u0008\u000e-\u001f]/g)?.length ?? 0;
-  return controls > 0 ? undefined : text;
+  if (text === undefined || CONTROLS.test(text)) return undefined;
+  return legacy ? { text, legacy } : { text };
 }
 
 const describe: Record<SniffedKind, string> = {

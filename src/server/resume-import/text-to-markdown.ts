@@ -18,7 +18,9 @@ function looksLikeSectionTitle(text: string): boolean {
   const letters = text.replace(/[^\p{L}]/gu, '');
   return (
     text.length <= 40 &&
-    letters.length >= 3 &&
+    // "SQL" or "AWS, GCP" on a line of their own are skills, not sections.
+    letters.length >= 4 &&
+    !/[,|/·•]/.test(text) &&
     letters === letters.toUpperCase() &&
     letters !== letters.toLowerCase() &&
     !/[.,;:]$/.test(text) &&

@@ -13,8 +13,8 @@ export interface ZipLimits {
 
 export const DOCX_LIMITS: ZipLimits = {
   maxEntries: 1000,
-  maxEntryBytes: 16 * 1024 * 1024,
-  maxTotalBytes: 32 * 1024 * 1024,
+  maxEntryBytes: 10 * 1024 * 1024,
+  maxTotalBytes: 20 * 1024 * 1024,
   maxRatio: 100,
 };
 
