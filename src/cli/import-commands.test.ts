@@ -315,7 +315,11 @@ describe('jobforge import-job and export on the local data directory (pglite)', 
     assert.match(link.stderr, /^Saved application \S+ \([0-9a-f-]{36}\)\.$/m);
 
     const file = path.join(work, 'lever.html');
-    await fs.writeFile(file, pages.lever);
+    // Saved by a browser in the page's own charset, which its <meta> declares.
+    const latin1 = pages.lever
+      .replace('<head>', '<head><meta charset="iso-8859-1">')
+      .replaceAll('Orbit Payments', 'Orbit Payments Café');
+    await fs.writeFile(file, Buffer.from(latin1, 'latin1'));
     const draft = path.join(work, 'draft.md');
     const saved = await cli(
       ['import-job', file, '--user', email, '--save', '--output', draft],
@@ -324,11 +328,11 @@ describe('jobforge import-job and export on the local data directory (pglite)', 
     assert.equal(saved.code, 0, saved.stderr);
     assert.match(
       saved.stdout,
-      /^Wrote the draft to .*draft\.md\.\nSaved application orbit_payments_/,
+      /^Wrote the draft to .*draft\.md\.\nSaved application orbit_payments_caf/,
     );
     assert.match(
       await fs.readFile(draft, 'utf8'),
-      /^Company: Orbit Payments\nRole: Staff Platform Engineer\n/,
+      /^Company: Orbit Payments Café\nRole: Staff Platform Engineer\n/,
     );
 
     const out = path.join(work, 'packet.zip');

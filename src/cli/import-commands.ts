@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CreateApplication } from '../contracts/applications.ts';
 import type { ImportedPosting, ImportJob } from '../contracts/imports.ts';
+import { decodePage } from '../server/imports/decode-page.ts';
 import {
   addTargetOptions,
   report,
@@ -79,7 +80,8 @@ export function registerImportCommands(program: Command): void {
         if (opts.url !== undefined) throw new Error('--url is for a file; the address is given.');
         input = { url: source.trim() };
       } else {
-        const html = (await readInputFile(source)).toString('utf8');
+        // A page saved from the browser keeps its <meta charset>: decoded as the fetcher would.
+        const html = decodePage({ body: await readInputFile(source), charset: undefined });
         input = opts.url === undefined ? { html } : { html, url: opts.url };
       }
       await withWorkspace(opts, async (ws) => {
