@@ -17,6 +17,8 @@ export interface DraftView {
   notice: string | null;
   /** The last event applied: events at or before it (a replay after reconnecting) are skipped. */
   lastEventId: number;
+  /** Tokens and estimated cost, as of the last time the job itself was read (events carry none). */
+  usage: GenerationJob['usage'];
 }
 
 export interface JobEvent {
@@ -35,7 +37,17 @@ export function fromJob(job: GenerationJob): DraftView {
     error: job.error,
     notice: null,
     lastEventId: 0,
+    usage: job.usage,
   };
+}
+
+/**
+ * The view once the job has ended, with what only the job itself says: its final usage and, when
+ * the stream closed before its `done` event, its status and error.
+ */
+export function withEndedJob(view: DraftView, job: GenerationJob): DraftView {
+  if (isActive(job.status)) return view;
+  return { ...view, status: job.status, error: job.error ?? view.error, usage: job.usage };
 }
 
 export const isActive = (s: JobStatus): boolean => s === 'queued' || s === 'running';

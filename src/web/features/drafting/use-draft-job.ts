@@ -13,7 +13,7 @@ import {
   rememberJob,
   startDraft,
 } from './api/generation.ts';
-import { applyEvent, fromJob, isActive, type DraftView } from './draft-state.ts';
+import { applyEvent, fromJob, isActive, withEndedJob, type DraftView } from './draft-state.ts';
 
 export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -76,6 +76,8 @@ export function useDraftJob(applicationId: string) {
       forgetActive();
       setConnection('closed');
       setView(v);
+      // The job's tokens now count against today's usage (Settings → AI provider).
+      void qc.invalidateQueries({ queryKey: ['ai', 'status'] });
     };
 
     const follow = async () => {
@@ -109,12 +111,17 @@ export function useDraftJob(applicationId: string) {
           failures++;
           retryMs = Math.min(1000 * 2 ** failures, 15_000);
         }
-        if (done) return ended(current);
+        if (done) {
+          ended(current);
+          // The events carry no usage: the job's final tokens and cost come from the job.
+          const job = await getJob(jobId, signal).catch(() => null);
+          if (job && !signal.aborted) setView(withEndedJob(current, job));
+          return;
+        }
         // The stream closed without `done` (a restart, a proxy): has the job ended meanwhile?
         if (failures === 0) {
           const job = await getJob(jobId, signal);
-          if (!isActive(job.status))
-            return ended({ ...current, status: job.status, error: job.error });
+          if (!isActive(job.status)) return ended(withEndedJob(current, job));
         }
         await sleep(retryMs, signal);
       }

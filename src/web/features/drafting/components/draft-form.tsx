@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { documentType, type DocumentType } from '../../../../contracts/documents.ts';
 import type { GenerateBody } from '../../../../contracts/generation.ts';
@@ -16,7 +16,8 @@ export function DraftForm({
   onClose,
 }: {
   busy: boolean;
-  error: string | null;
+  /** Why the last start was refused, shown above the form. */
+  error: ReactNode;
   onStart: (body: NonNullable<GenerateBody>) => void;
   onClose: () => void;
 }) {
@@ -47,7 +48,7 @@ export function DraftForm({
         onStart({ document_types: types, resume_id: chosen.id });
       }}
     >
-      {error && <Alert>{error}</Alert>}
+      {error}
       <fieldset className="flex flex-col gap-1">
         <legend className="mb-1 text-sm font-medium">Documents to draft</legend>
         {documentType.options.map((t) => (

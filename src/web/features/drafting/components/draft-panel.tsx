@@ -1,7 +1,10 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Button } from '../../../components/ui/button.tsx';
 import { Alert, errorMessage } from '../../../components/ui/feedback.tsx';
+import { ApiError } from '../../../lib/api-client.ts';
 import { isActive, type DraftView } from '../draft-state.ts';
+import { jobUsageText } from '../usage-text.ts';
 import { useDraftJob, type Connection } from '../use-draft-job.ts';
 import { DraftForm } from './draft-form.tsx';
 import { DraftProgress } from './draft-progress.tsx';
@@ -24,6 +27,27 @@ function summary(view: DraftView, connection: Connection): string {
   }
 }
 
+/**
+ * Why a draft could not start. The daily token budget gets a heading of its own: it is not a
+ * fault to retry but a limit until midnight UTC, and the API's message says how far off that is.
+ */
+export function StartError({ error }: { error: unknown }) {
+  if (error instanceof ApiError && error.code === 'token_budget_exceeded') {
+    return (
+      <Alert>
+        <p className="font-semibold">Daily AI budget used up</p>
+        <p className="mt-1" data-testid="budget-message">
+          {error.message}
+        </p>
+        <p className="mt-1">
+          Your usage today is under <Link to="/settings">Settings → AI provider</Link>.
+        </p>
+      </Alert>
+    );
+  }
+  return <Alert>Could not start drafting: {errorMessage(error)}</Alert>;
+}
+
 /** "Draft documents": choose, start, watch the text stream in, cancel; survives a reload. */
 export function DraftPanel({ applicationId }: { applicationId: string }) {
   const { view, connection, streamError, start, cancel, dismiss } = useDraftJob(applicationId);
@@ -34,7 +58,7 @@ export function DraftPanel({ applicationId }: { applicationId: string }) {
     return (
       <DraftForm
         busy={start.isPending}
-        error={start.isError ? errorMessage(start.error) : null}
+        error={start.isError ? <StartError error={start.error} /> : null}
         onClose={() => setChoosing(false)}
         onStart={(body) => start.mutate(body, { onSuccess: () => setChoosing(false) })}
       />
@@ -50,6 +74,7 @@ export function DraftPanel({ applicationId }: { applicationId: string }) {
       </div>
     );
   }
+  const usage = jobUsageText(view.usage);
   return (
     <section aria-label="Drafting" className="flex flex-col gap-3" data-testid="draft-panel">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -84,6 +109,11 @@ export function DraftPanel({ applicationId }: { applicationId: string }) {
           )}
         </div>
       </div>
+      {!active && usage && (
+        <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="draft-usage">
+          Used {usage}.
+        </p>
+      )}
       {view.notice && view.status === 'running' && <Alert kind="info">{view.notice}</Alert>}
       {view.error && <Alert>{view.error}</Alert>}
       {streamError && <Alert>Could not follow the drafting: {streamError}</Alert>}
