@@ -18,6 +18,7 @@ import {
   type Choice,
 } from '../ai-form-logic.ts';
 import { useAiSettings, useAiStatus, useSaveAiSettings, useTestConnection } from '../api/ai.ts';
+import { localResetTime, usageSummary } from '../usage-logic.ts';
 
 const PROVIDER_NAMES: Record<AiStatus['provider'], string> = {
   offline: 'the offline engine',
@@ -29,6 +30,42 @@ const PROVIDER_NAMES: Record<AiStatus['provider'], string> = {
 const PRIVATE_HELP =
   'JOBFORGE_ALLOW_PRIVATE_URLS is an operator setting of the Job Forge server, not of your account: ask whoever runs it, or use a public address.';
 
+/** Today's tokens and, when the operator set one, the daily budget (a meter and in words). */
+export function UsageToday({ status }: { status: AiStatus }) {
+  const u = usageSummary(status);
+  const budget = status.daily_token_budget;
+  return (
+    <div className="flex flex-col gap-1 text-sm" data-testid="ai-usage">
+      <p>
+        {u.used}
+        {budget !== null && (
+          <span className="text-slate-600 dark:text-slate-300">
+            {' '}
+            That is {localResetTime(status.budget_resets_at)} your time.
+          </span>
+        )}
+      </p>
+      {budget !== null && (
+        <meter
+          className="h-2 w-full"
+          min={0}
+          max={budget}
+          // Low is good here: the bar turns amber near the budget.
+          low={budget * 0.8}
+          high={budget * 0.95}
+          optimum={0}
+          value={Math.min(status.usage_today.total_tokens, budget)}
+          aria-label="Tokens used today"
+          aria-valuetext={u.used}
+        />
+      )}
+      {u.budget &&
+        (u.exhausted ? <Alert>{u.budget}</Alert> : <p data-testid="ai-budget-left">{u.budget}</p>)}
+      {u.cost && <p className="text-slate-600 dark:text-slate-300">{u.cost}</p>}
+    </div>
+  );
+}
+
 /** What the next draft will use, and whose choice that is. */
 function EffectiveStatus() {
   const status = useAiStatus();
@@ -37,21 +74,24 @@ function EffectiveStatus() {
     return <QueryError error={status.error} retry={() => void status.refetch()} />;
   const s = status.data;
   return (
-    <p
-      className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800"
-      data-testid="ai-status"
-      aria-live="polite"
-    >
-      Your drafts use <strong>{PROVIDER_NAMES[s.provider]}</strong>
-      {s.provider !== 'offline' && (
-        <>
-          {' '}
-          with model <strong>{s.model}</strong>
-        </>
-      )}
-      {s.base_url && <> at {s.base_url}</>} —{' '}
-      {s.source === 'user' ? 'your own settings' : 'the server’s default'}.
-    </p>
+    <>
+      <p
+        className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800"
+        data-testid="ai-status"
+        aria-live="polite"
+      >
+        Your drafts use <strong>{PROVIDER_NAMES[s.provider]}</strong>
+        {s.provider !== 'offline' && (
+          <>
+            {' '}
+            with model <strong>{s.model}</strong>
+          </>
+        )}
+        {s.base_url && <> at {s.base_url}</>} —{' '}
+        {s.source === 'user' ? 'your own settings' : 'the server’s default'}.
+      </p>
+      <UsageToday status={s} />
+    </>
   );
 }
 
