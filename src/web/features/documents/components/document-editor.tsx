@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Document, DocumentType } from '../../../../contracts/documents.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { DownloadButtons } from '../../../components/ui/download-buttons.tsx';
@@ -6,6 +6,7 @@ import { Alert, EmptyState, errorMessage } from '../../../components/ui/feedback
 import { Field, Textarea } from '../../../components/ui/field.tsx';
 import { MarkdownView } from '../../../components/ui/markdown-view.tsx';
 import { DOCUMENT_LABELS, useSaveDocument } from '../api/documents.ts';
+import { flaggedClaims, flagText } from '../grounding.ts';
 import { ResumeComparison } from './resume-comparison.tsx';
 import { VersionHistory } from './version-history.tsx';
 
@@ -28,6 +29,16 @@ export function DocumentEditor({
   // The version the editor was opened on: a draft saved meanwhile (drafting) is pointed out.
   const [editingVersion, setEditingVersion] = useState(document?.version ?? 0);
   const label = DOCUMENT_LABELS[type];
+  const claims = flaggedClaims(document);
+  const comparison = useRef<HTMLDivElement>(null);
+  // Opened from the warning: take the reader (and a screen reader's focus) to the flagged lines.
+  const [jumpToComparison, setJumpToComparison] = useState(false);
+  useEffect(() => {
+    if (!jumpToComparison || !comparing) return;
+    comparison.current?.scrollIntoView?.({ block: 'start' });
+    comparison.current?.focus();
+    setJumpToComparison(false);
+  }, [jumpToComparison, comparing]);
   const edit = (content: string) => {
     setDraft(content);
     setEditingVersion(document?.version ?? 0);
@@ -132,14 +143,44 @@ export function DocumentEditor({
         path={`/applications/${applicationId}/documents/${type}/export`}
         baseName={type}
       />
+      {claims > 0 && (
+        <div
+          data-testid="grounding-badge"
+          className="flex flex-wrap items-center gap-2 self-start rounded-md border border-amber-500 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-400 dark:bg-amber-950 dark:text-amber-50"
+        >
+          <span aria-hidden="true">⚠</span>
+          <button
+            type="button"
+            className="font-medium underline"
+            aria-controls="resume-comparison"
+            aria-expanded={comparing}
+            onClick={() => {
+              setComparing(true);
+              setJumpToComparison(true);
+            }}
+          >
+            {flagText(claims)}
+          </button>
+        </div>
+      )}
       {copied && <Alert kind="info">{copied}</Alert>}
       {showHistory && <VersionHistory applicationId={applicationId} type={type} onUse={edit} />}
       {comparing && (
-        <ResumeComparison
-          applicationId={applicationId}
-          tailored={document.content}
-          version={document.version}
-        />
+        <div
+          ref={comparison}
+          id="resume-comparison"
+          tabIndex={-1}
+          aria-label="Comparison with the source resume"
+          role="region"
+          className="outline-none"
+        >
+          <ResumeComparison
+            applicationId={applicationId}
+            tailored={document.content}
+            version={document.version}
+            stored={document.grounding}
+          />
+        </div>
       )}
       <article className="rounded-md border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
         <MarkdownView source={document.content} label={label} />

@@ -3,6 +3,7 @@ import { documentType, type DocumentType } from '../../../../contracts/documents
 import { cn } from '../../../components/ui/cn.ts';
 import { QueryError, Spinner } from '../../../components/ui/feedback.tsx';
 import { DOCUMENT_LABELS, useDocuments } from '../api/documents.ts';
+import { flaggedClaims } from '../grounding.ts';
 import { DocumentEditor } from './document-editor.tsx';
 
 const TYPES = documentType.options;
@@ -22,6 +23,7 @@ export function DocumentTabs({ applicationId }: { applicationId: string }) {
   if (docs.isPending) return <Spinner label="Loading documents…" />;
   if (docs.isError) return <QueryError error={docs.error} retry={() => void docs.refetch()} />;
   const current = docs.data.items.find((d) => d.document_type === active);
+  const claims = flaggedClaims(docs.data.items.find((d) => d.document_type === 'optimized_resume'));
   return (
     <div>
       <div
@@ -51,6 +53,19 @@ export function DocumentTabs({ applicationId }: { applicationId: string }) {
             )}
           >
             {DOCUMENT_LABELS[t]}
+            {t === 'optimized_resume' && claims > 0 && (
+              // Seen from any tab; the warning inside the tab says what it means and opens the lines.
+              <span
+                data-testid="grounding-tab-badge"
+                className="ml-1.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-950 dark:bg-amber-900 dark:text-amber-50"
+              >
+                <span aria-hidden="true">⚠ {claims}</span>
+                <span className="sr-only">
+                  {' '}
+                  ({claims} claim{claims === 1 ? '' : 's'} to review)
+                </span>
+              </span>
+            )}
           </button>
         ))}
       </div>

@@ -1,5 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import type { DocumentGrounding } from '../../../../contracts/documents.ts';
 import type { Resume } from '../../../../contracts/resumes.ts';
 import { cn } from '../../../components/ui/cn.ts';
 import { EmptyState, QueryError, Spinner } from '../../../components/ui/feedback.tsx';
@@ -8,6 +9,7 @@ import { diffRows, diffStats, type Part, type Row } from '../../../lib/diff.ts';
 import { useMatch } from '../../match/api/match.ts';
 import { describeReasons, flagRows, type UngroundedLine } from '../../match/match-logic.ts';
 import { useResumes } from '../../resumes/api/resumes.ts';
+import { ungroundedLines } from '../grounding.ts';
 
 const DEL =
   'rounded-sm bg-rose-200 text-rose-950 line-through decoration-rose-800 dark:bg-rose-900 dark:text-rose-50 dark:decoration-rose-200';
@@ -205,23 +207,36 @@ function GroundedDiff({
 
 const NONE: readonly UngroundedLine[] = [];
 
-/** The tailored resume beside a source resume (the primary unless another is chosen). */
+/**
+ * The tailored resume beside a source resume: the one it was drafted from (whose grounding check
+ * the API stored with this version), else the primary, unless another is chosen. Against the
+ * stored check's resume the stored result is shown as it is; against any other, the match
+ * endpoint checks that resume.
+ */
 export function ResumeComparison({
   applicationId,
   tailored,
   version,
+  stored = null,
 }: {
   applicationId: string;
   tailored: string;
   version: number;
+  /** The document's `grounding`: the check made when this version was saved. */
+  stored?: DocumentGrounding | null;
 }) {
   const resumes = useResumes();
   const [chosen, setChosen] = useState<string | null>(null);
+  const storedLines = useMemo(() => (stored ? ungroundedLines(stored) : NONE), [stored]);
   if (resumes.isPending) return <Spinner label="Loading resumes…" />;
   if (resumes.isError)
     return <QueryError error={resumes.error} retry={() => void resumes.refetch()} />;
   const items = resumes.data.items;
-  const source = items.find((r) => r.id === chosen) ?? items.find((r) => r.is_primary) ?? items[0];
+  const source =
+    items.find((r) => r.id === chosen) ??
+    items.find((r) => r.id === stored?.checked_against_resume_id) ??
+    items.find((r) => r.is_primary) ??
+    items[0];
   if (!source) {
     return (
       <EmptyState title="No resume to compare with">
@@ -247,12 +262,21 @@ export function ResumeComparison({
           </Field>
         </div>
       )}
-      <GroundedDiff
-        applicationId={applicationId}
-        source={source}
-        tailored={tailored}
-        version={version}
-      />
+      {stored && source.id === stored.checked_against_resume_id ? (
+        <DiffTable
+          source={source}
+          tailored={tailored}
+          grounding="checked"
+          ungrounded={storedLines}
+        />
+      ) : (
+        <GroundedDiff
+          applicationId={applicationId}
+          source={source}
+          tailored={tailored}
+          version={version}
+        />
+      )}
     </div>
   );
 }
