@@ -4,6 +4,12 @@ import { startFakeOpenAi, type FakeServer } from '../../../test/fakes/llm-server
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer, type TestUser } from '../../../test/helpers/server.ts';
 import { lexicalVector } from '../llm/embeddings/index.ts';
+import {
+  embeddingStorage,
+  similarApplications,
+  staleSubjects,
+  upsertEmbedding,
+} from './embeddings.repository.ts';
 
 const PAYMENTS = {
   company_name: 'Northwind Payments',
@@ -152,6 +158,66 @@ for (const kind of dbKinds()) {
         ),
       );
       assert.equal(rows.rows[0]!.n, 3, 'one vector per application, replaced, not added');
+    });
+
+    test('when vectors of another model exist for the same rows, then each model only ever compares its own', async () => {
+      const u = await s.register();
+      const target = await createApp(s, u, PAYMENTS);
+      const similar = await createApp(s, u, SIMILAR);
+      const nurse = await createApp(s, u, OTHERS[0]!);
+      const url = `/api/v1/applications/${target}/similar`;
+      const lexical = await s.request('GET', url, { token: u.token });
+      assert.equal(lexical.body.items[0].application.id, similar);
+      // Another model (3 dimensions) that finds the nurse closest: stored beside the lexical rows.
+      const tiny: Record<string, number[]> = {
+        [target]: [1, 0, 0],
+        [similar]: [0, 1, 0],
+        [nurse]: [1, 0.1, 0],
+      };
+      await s.server.db.withUser(u.id, async (tx) => {
+        const storage = await embeddingStorage(tx);
+        for (const [applicationId, vector] of Object.entries(tiny))
+          await upsertEmbedding(tx, storage, {
+            userId: u.id,
+            applicationId,
+            model: 'test:tiny',
+            vector,
+          });
+      });
+      const again = await s.request('GET', url, { token: u.token });
+      assert.deepEqual(again.body, lexical.body, 'the lexical answer is untouched');
+      const tinyHits = await s.server.db.withUser(u.id, async (tx) =>
+        similarApplications(tx, await embeddingStorage(tx), {
+          userId: u.id,
+          model: 'test:tiny',
+          applicationId: target,
+          limit: 10,
+        }),
+      );
+      assert.deepEqual(
+        tinyHits.map((h) => h.application_id),
+        [nurse, similar],
+      );
+      const stale = await s.server.db.withUser(u.id, (tx) =>
+        staleSubjects(tx, {
+          userId: u.id,
+          model: lexical.body.model,
+          kinds: ['application', 'document'],
+          limit: 100,
+        }),
+      );
+      assert.deepEqual(stale, [], 'the lexical vectors are current');
+      const rows = await s.server.db.asOwner((tx) =>
+        tx.query<{ model: string; dimensions: number; n: number }>(
+          `SELECT model, dimensions, count(*)::int AS n FROM document_embeddings
+            WHERE user_id = $1 GROUP BY 1, 2 ORDER BY 1`,
+          [u.id],
+        ),
+      );
+      assert.deepEqual(rows.rows, [
+        { model: lexical.body.model, dimensions: 512, n: 3 },
+        { model: 'test:tiny', dimensions: 3, n: 3 },
+      ]);
     });
 
     test('when the limit or id is malformed, then 400 or 404 with a message', async () => {
