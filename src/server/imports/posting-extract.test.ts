@@ -147,6 +147,24 @@ describe('postings on boards that mislead', () => {
     assert.equal(draft(noTitle).company_name, '');
   });
 
+  test('when a Lever-like apply page is mostly the application form, then the description comes from the meta tags, not the form', () => {
+    const summary =
+      'Quillwork builds the tools small publishers use to run their subscriptions; as a senior data engineer you will own the pipelines.';
+    const field = (label: string) =>
+      `<li><div class="application-label">${label}</div><div class="application-field"><input type="text" name="${label}"></div></li>`;
+    const html = leverLike('Quillwork - Senior Data Engineer', '<h2>Senior Data Engineer</h2>')
+      .replace('</head>', `<meta property="og:description" content="${summary}"></head>`)
+      .replace(
+        /<div class="section page-centered">.*<\/div>/s,
+        `<form enctype="multipart/form-data" method="POST"><h4>Submit your application</h4>
+<input type="file" name="resume"><ul>${['Full name', 'Email', 'Phone', 'Current company', 'LinkedIn URL', 'GitHub URL', 'Portfolio URL', 'How did you hear about us?', 'Anything else you would like to share with the hiring team?', 'Pronouns (optional)', 'Are you authorised to work in Germany?'].map(field).join('')}</ul>
+<p>By applying you agree that your personal data is processed for this application and kept for twelve months unless you ask us to delete it sooner.</p></form>`,
+      );
+    const d = draft(html);
+    assert.deepEqual([d.role_title, d.company_name], ['Senior Data Engineer', 'Quillwork']);
+    assert.equal(d.job_description, summary);
+  });
+
   test('when the first heading is the site and the page title only names the site, then the role comes from the job heading', () => {
     const html = `<!DOCTYPE html><html><head><title>Northwind Careers</title></head><body>
 <header><h1>Northwind Careers</h1></header>

@@ -176,9 +176,22 @@ function boardDescription(document: Doc): string | undefined {
 function readableText(document: Doc): string | undefined {
   // Readability mutates the document it reads: give it a copy.
   const copy = document.cloneNode(true) as unknown as ConstructorParameters<typeof Readability>[0];
+  withoutApplicationForms(copy);
   const article = new Readability(copy, { charThreshold: 200 }).parse();
   const markdown = article?.content ? htmlToMarkdown(article.content) : '';
   return markdown.length >= 50 ? tidy(markdown) : undefined;
+}
+
+/**
+ * Removes the application forms of a page (a file input for the CV): on an "apply" page the form
+ * is most of the text, and Readability would take its labels for the description (the meta
+ * description is then the better one). A form that holds the page's headings stays: some sites
+ * (ASP.NET) wrap the whole page, posting included, in one form.
+ */
+function withoutApplicationForms(document: Doc): void {
+  for (const form of [...document.querySelectorAll('form')]) {
+    if (form.querySelector('input[type="file"]') && !form.querySelector('h1, h2')) form.remove();
+  }
 }
 
 // Where pages print the job title as a heading; a page's first <h1> is often the site's name or
