@@ -38,7 +38,8 @@ describe('match analysis, grounding flags and AI settings in Chromium (pglite, o
     assert.match((await after.getByTestId('match-score').textContent()) ?? '', /^\d+$/);
     assert.match((await page.getByTestId('match-summary').textContent()) ?? '', /version 1/);
     // Requirements grouped, with the resume's lines quoted as evidence.
-    await before.getByRole('heading', { name: 'Met (1)' }).waitFor();
+    // TypeScript/PostgreSQL, and "leading a team" from "Led a team" (the same stem).
+    await before.getByRole('heading', { name: 'Met (2)' }).waitFor();
     await before.getByRole('heading', { name: /Missing \(\d+\)/ }).waitFor();
     assert.match((await before.getByTestId('missing-keywords').textContent()) ?? '', /kafka/);
     const evidence = before.getByRole('list', { name: 'Evidence from the resume' }).first();
