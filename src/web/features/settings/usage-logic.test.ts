@@ -46,6 +46,10 @@ describe('AI usage in Settings', () => {
     );
     assert.equal(s.exhausted, true);
     assert.equal(s.used, '52,000 of 50,000 tokens used today, resets at midnight UTC.');
+    assert.equal(
+      usageSummary(status({ daily_token_budget: 50_000, budget_remaining: 50_000 }), '01:00').used,
+      '0 of 50,000 tokens used today, resets at midnight UTC (01:00 your time).',
+    );
     assert.match(s.budget ?? '', /used up: new drafts are refused until it resets/);
     assert.equal(s.cost, null, 'the offline engine costs nothing: no cost line');
   });

@@ -13,10 +13,11 @@ export interface UsageSummary {
 }
 
 /**
- * Settings' words for GET /ai/status's usage and budget. Nothing about a budget is said when the
+ * Settings' words for GET /ai/status's usage and budget (`localReset`: the reset in the user's
+ * clock, e.g. "01:00"). Nothing about a budget is said when the
  * operator set none (daily_token_budget null).
  */
-export function usageSummary(s: AiStatus): UsageSummary {
+export function usageSummary(s: AiStatus, localReset?: string): UsageSummary {
   const used = s.usage_today.total_tokens;
   const cost = s.usage_today.estimated_cost_usd;
   const costText =
@@ -36,7 +37,7 @@ export function usageSummary(s: AiStatus): UsageSummary {
   const remaining = s.budget_remaining ?? Math.max(0, s.daily_token_budget - used);
   const exhausted = remaining === 0;
   return {
-    used: `${n(used)} of ${n(s.daily_token_budget)} tokens used today, resets at midnight UTC.`,
+    used: `${n(used)} of ${n(s.daily_token_budget)} tokens used today, resets at midnight UTC${localReset ? ` (${localReset} your time)` : ''}.`,
     budget: exhausted
       ? 'Your daily budget is used up: new drafts are refused until it resets. A draft already running finishes.'
       : `${n(remaining)} tokens left today.`,

@@ -32,19 +32,11 @@ const PRIVATE_HELP =
 
 /** Today's tokens and, when the operator set one, the daily budget (a meter and in words). */
 export function UsageToday({ status }: { status: AiStatus }) {
-  const u = usageSummary(status);
+  const u = usageSummary(status, localResetTime(status.budget_resets_at));
   const budget = status.daily_token_budget;
   return (
     <div className="flex flex-col gap-1 text-sm" data-testid="ai-usage">
-      <p>
-        {u.used}
-        {budget !== null && (
-          <span className="text-slate-600 dark:text-slate-300">
-            {' '}
-            That is {localResetTime(status.budget_resets_at)} your time.
-          </span>
-        )}
-      </p>
+      <p>{u.used}</p>
       {budget !== null && (
         <meter
           className="h-2 w-full"
