@@ -72,6 +72,13 @@ for (const kind of dbKinds()) {
       assert.equal(typeof broken.body.error.code, 'string');
     });
 
+    test('when the file is just under 5 MiB, then it is read (the API’s 1 MiB JSON limit does not apply)', async () => {
+      const res = await upload([{ name: 'cv.md', bytes: `# Big\n\n${'word '.repeat(1_000_000)}` }]);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.source, 'markdown');
+      assert.ok(res.body.warnings.some((w: string) => w.includes('200,000 characters')));
+    });
+
     test('when the file is over 5 MiB or there are two files, then a 4xx', async () => {
       const big = await upload([{ name: 'cv.txt', bytes: 'a'.repeat(5 * 1024 * 1024 + 10) }]);
       assert.equal(big.status, 413);

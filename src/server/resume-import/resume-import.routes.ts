@@ -87,7 +87,11 @@ async function readUpload(req: FastifyRequest): Promise<{ filename: string; byte
   try {
     const part = await req.file();
     if (!part || part.fieldname !== 'file') throw importErrors.noFile();
-    return { filename: part.filename, bytes: await part.toBuffer() };
+    const bytes = await part.toBuffer();
+    // toBuffer checks the limit only while chunks arrive; the stream may be marked truncated
+    // after its last chunk, so look again once it has ended.
+    if (part.file.truncated) throw importErrors.tooLarge();
+    return { filename: part.filename, bytes };
   } catch (err) {
     if (err instanceof AppError) throw err;
     const code = (err as { code?: string }).code;
