@@ -1,6 +1,7 @@
 import type { DocumentType } from '../../contracts/documents.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { appendEvents, type NewJobEvent, type Writer } from './generation.repository.ts';
+import { jobWakeups } from './wakeups.ts';
 
 /** The worker's lease on a job was taken over: it must stop without writing anything more. */
 export class LeaseLost extends Error {
@@ -78,8 +79,10 @@ export class JobEventLog {
     this.pending.clear();
     const next = this.chain.then(async () => {
       if (this.lost) throw new LeaseLost();
+      let written = 0;
       await this.db.withUser(this.userId, async (tx) => {
         const more = fn ? await fn(tx) : [];
+        written = deltas.length + events.length + more.length;
         const r = await appendEvents(
           tx,
           this.userId,
@@ -94,6 +97,8 @@ export class JobEventLog {
         if (r.cancelRequested) this.cancelRequested = true;
         if (after) await after(tx);
       });
+      // Committed: this process's streams of the job can read it now.
+      if (written > 0) jobWakeups.notify(this.jobId);
     });
     this.chain = next.catch(() => {});
     return next;

@@ -13,9 +13,15 @@ import { authenticate, authOf } from '../http/authenticate.ts';
 import { notFound } from '../http/errors.ts';
 import { GenerationService } from './generation.service.ts';
 import { formatEvent, lastEventId, write } from './sse.ts';
+import { jobWakeups } from './wakeups.ts';
 
-/** How often an open event stream looks for new events, and sends a comment to keep proxies open. */
-const POLL_MS = 150;
+/**
+ * How often an open event stream looks for new events when nothing woke it (decision 013).
+ * Writes made by this process wake its streams at once; on PostgreSQL another instance may be
+ * the writer, so streams look often; a PGlite data directory has one process, so only the rare
+ * missed wake-up needs the poll. And how often a comment keeps proxies from closing the stream.
+ */
+const POLL_MS = { postgres: 150, pglite: 1000 } as const;
 const KEEPALIVE_MS = 15_000;
 
 export function generationRoutes(app: ApiApp, deps: AppDeps): void {
@@ -27,8 +33,10 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['generation'];
   const streams = new Set<ServerResponse>();
   let closing = false;
+  const pollMs = POLL_MS[deps.config.database.kind];
   app.addHook('preClose', (done) => {
     closing = true;
+    jobWakeups.notifyAll();
     for (const res of streams) res.end();
     done();
   });
@@ -128,8 +136,10 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
     },
     async (req, reply) => {
       const auth = authOf(req);
+      const jobId = req.params.id;
       let after = lastEventId(req.headers['last-event-id']);
-      let batch = await service.events(auth, req.params.id, after);
+      let since = jobWakeups.mark();
+      let batch = await service.events(auth, jobId, after);
       if (!batch) throw notFound('generation job');
       // From here on we write the response ourselves; database work stays in short transactions
       // between writes, never held open while waiting.
@@ -157,13 +167,14 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
           const ended = batch.status !== 'queued' && batch.status !== 'running';
           if (batch.events.some((e) => e.kind === 'done') || (ended && batch.events.length === 0))
             break;
-          if (batch.events.length < 500) await new Promise((r) => setTimeout(r, POLL_MS));
+          if (batch.events.length < 500) await jobWakeups.wait(jobId, since, pollMs);
           if (Date.now() - lastWrite > KEEPALIVE_MS) {
             await write(res, ': keep-alive\n\n');
             lastWrite = Date.now();
           }
           if (gone || closing) break;
-          batch = await service.events(auth, req.params.id, after);
+          since = jobWakeups.mark();
+          batch = await service.events(auth, jobId, after);
         }
       } catch (err) {
         // A session that ended mid-stream, or the database going away: close the stream.

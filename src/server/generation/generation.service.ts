@@ -9,6 +9,7 @@ import { PROMPT_VERSIONS } from '../llm/prompts.ts';
 import * as resumes from '../resumes/resumes.repository.ts';
 import { assertWithinBudget, budgetState } from './budget.ts';
 import * as repo from './generation.repository.ts';
+import { jobWakeups } from './wakeups.ts';
 
 const ALL_TYPES: DocumentType[] = ['research_report', 'optimized_resume', 'cover_letter'];
 const ORDER = new Map(ALL_TYPES.map((t, i) => [t, i]));
@@ -103,8 +104,8 @@ export class GenerationService {
    * A queued job is cancelled at once; a running one is flagged and its worker stops at its next
    * write (within a fraction of a second while text streams). Finished jobs stay as they are.
    */
-  cancel(auth: AuthContext, id: string): Promise<GenerationJob> {
-    return this.tenant(auth, async (tx) => {
+  async cancel(auth: AuthContext, id: string): Promise<GenerationJob> {
+    const job = await this.tenant(auth, async (tx) => {
       const row = (await repo.findJob(tx, auth.userId, id, { lock: true })) ?? missing();
       if (row.status === 'queued') {
         await repo.appendEvents(
@@ -128,6 +129,8 @@ export class GenerationService {
       }
       return repo.present((await repo.findJob(tx, auth.userId, id))!);
     });
+    jobWakeups.notify(id);
+    return job;
   }
 
   /** Events after `afterSeq`, and whether the job has ended (so a stream can close). */
