@@ -1,4 +1,6 @@
 /**
+ * `npm run bench -- web`: the board in Chromium instead (bench/web-board.ts).
+ *
  * `npm run bench`: API throughput on each database kind, over HTTP against a real server child
  * process and directly through the driver, written to docs/performance.md. Not a test: never
  * run by `npm test`. Settings: bench/bench-config.ts (BENCH_SECONDS, BENCH_DATABASES, …).
@@ -59,7 +61,12 @@ async function main(): Promise<void> {
 }
 
 try {
-  await main();
+  if (process.argv[2] === 'web') {
+    const { runWebBench } = await import('./web-board.ts');
+    await runWebBench();
+  } else {
+    await main();
+  }
 } catch (err) {
   console.error(`bench failed: ${(err as Error).message}`);
   process.exitCode = 1;

@@ -105,6 +105,14 @@ describe('<BoardPage>', () => {
     assert.equal(within(column('draft')).getByRole('link').getAttribute('href'), '/applications/a');
   });
 
+  test('when a card’s title is clicked, then the app opens its workspace without reloading', async () => {
+    fakeApi([app('a', 'Backend Engineer', 'draft')]);
+    const { user, router } = await board();
+    await user.click(within(column('draft')).getByRole('link', { name: 'Backend Engineer' }));
+    assert.equal(router.state.location.pathname, '/applications/a');
+    await screen.findByText('Elsewhere');
+  });
+
   test('when there are no applications, then the board invites to add the first', async () => {
     fakeApi([]);
     renderPage(<BoardPage />, { path: '/board' });
@@ -147,14 +155,14 @@ describe('<BoardPage>', () => {
     await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
     assert.deepEqual(cardsIn('interview'), ['Backend Engineer']);
     const link = within(column('interview')).getByRole('link');
-    assert.equal(document.activeElement, link, 'focus followed the card');
+    assert.ok(document.activeElement === link, 'focus followed the card');
     assert.equal(link.getAttribute('aria-keyshortcuts'), 'Alt+ArrowLeft Alt+ArrowRight');
     await waitFor(() =>
       assert.deepEqual(patches(api.calls), [['/applications/a', { status: 'interview' }]]),
     );
     await user.keyboard('{Alt>}{ArrowLeft}{/Alt}');
     await waitFor(() => assert.deepEqual(cardsIn('applied'), ['Backend Engineer']));
-    assert.equal(document.activeElement, within(column('applied')).getByRole('link'));
+    assert.ok(document.activeElement === within(column('applied')).getByRole('link'));
     await waitFor(() => assert.equal(patches(api.calls).length, 2));
     assert.deepEqual(patches(api.calls)[1], ['/applications/a', { status: 'applied' }]);
   });
@@ -175,6 +183,15 @@ describe('<BoardPage>', () => {
       name: 'Status of Backend Engineer at Acme',
     });
     assert.equal(menu.value, 'draft');
+    // Until the user reaches it, the menu holds only the current status (render cost).
+    assert.equal(within(menu).getAllByRole('option').length, 1);
+    await user.click(menu);
+    assert.deepEqual(
+      within(menu)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+      ['Draft', 'Applied', 'Interview', 'Rejected', 'Offer'],
+    );
     await user.selectOptions(menu, 'Offer');
     assert.deepEqual(cardsIn('offer'), ['Backend Engineer']);
     assert.equal(
@@ -186,9 +203,24 @@ describe('<BoardPage>', () => {
     );
   });
 
+  test('when the menu is reached by keyboard, then all statuses are there to pick with the arrows', async () => {
+    const api = fakeApi([app('a', 'Backend Engineer', 'draft')]);
+    const { user } = await board();
+    within(column('draft')).getByRole('link').focus();
+    await user.tab(); // from the card's link to its menu
+    const menu = screen.getByRole<HTMLSelectElement>('combobox');
+    assert.ok(document.activeElement === menu, 'the menu has focus');
+    assert.equal(within(menu).getAllByRole('option').length, 5);
+    await user.selectOptions(menu, 'Interview');
+    await waitFor(() =>
+      assert.deepEqual(patches(api.calls), [['/applications/a', { status: 'interview' }]]),
+    );
+  });
+
   test('when saving a move fails, then the board says so and the card goes back', async () => {
     fakeApi([app('a', 'Backend Engineer', 'draft')], { failPatch: true });
     const { user } = await board();
+    await user.click(screen.getByRole('combobox'));
     await user.selectOptions(screen.getByRole('combobox'), 'Applied');
     const alert = await screen.findByRole('alert');
     assert.equal(alert.textContent, 'Could not move the application: Try later.');
