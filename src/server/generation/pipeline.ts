@@ -77,8 +77,10 @@ export async function runJob(
           : undefined;
       // Read when the job runs, not when it was queued: settings changed since then apply.
       const settings = await ctx.ai.forUser(tx, userId);
-      // The budget is checked again as the job starts (not when it restarts after a crash).
-      const budget = claim.attempt === 1 ? await budgetState(tx, userId, config) : undefined;
+      // The budget is checked again as the job first starts; a job that has run (a restart after
+      // a crash, or one requeued by a stopping server after it used tokens) finishes.
+      const fresh = claim.attempt === 1 && j.input_tokens + j.output_tokens === 0;
+      const budget = fresh ? await budgetState(tx, userId, config) : undefined;
       return { j, app, resume, report: report?.content, settings, budget };
     });
     if (!loaded) return;
