@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- web`: the board in Chromium instead (bench/web-board.ts).
+ * `npm run bench -- generation`: drafting latency and cost instead (bench/generation.bench.ts).
  *
  * `npm run bench`: API throughput on each database kind, over HTTP against a real server child
  * process and directly through the driver, written to docs/performance.md. Not a test: never
@@ -64,6 +65,10 @@ try {
   if (process.argv[2] === 'web') {
     const { runWebBench } = await import('./web-board.ts');
     await runWebBench();
+  } else if (process.argv[2] === 'generation') {
+    // `npm run bench -- generation`: drafting latency and cost (bench/generation.bench.ts).
+    const { benchGeneration } = await import('./generation.bench.ts');
+    await benchGeneration();
   } else {
     await main();
   }
