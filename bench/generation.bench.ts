@@ -406,13 +406,12 @@ function render(
     '',
     '- Most of (a) is by design: deltas are written to the event log in batches (every 200 ms or ' +
       '400 characters), so a fast model does not turn every token into a write; the stream is woken ' +
-      'when the batch commits, so about 200 ms is the floor. Before the wake-ups (every stream ' +
-      'polling every 150 ms) the p50 was 293 ms on PGlite and 277 ms on PostgreSQL.',
+      'when the batch commits, so about 200 ms is the floor (decision 013 has the figures from ' +
+      'before the wake-ups).',
     '- (b) close to the ideal means the pipeline adds little beyond the model: the claim, the ' +
       'three document saves and the event writes.',
-    '- (d): on PGlite, 10 waiting streams cost 12 % of a core and 50 cost 30 % when each polled ' +
-      'every 150 ms; with the wake-ups, 2 % and 10 %. On PostgreSQL the 150 ms poll remains (about ' +
-      '0.5 % of a core per stream, server and backends together) until LISTEN/NOTIFY replaces it.',
+    '- (d): the cost per waiting stream is the poll; decision 013 compares it with polling every ' +
+      '150 ms everywhere and plans LISTEN/NOTIFY for PostgreSQL.',
     '',
   ].join('\n');
 }
