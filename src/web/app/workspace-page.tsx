@@ -10,11 +10,12 @@ import { Timeline } from '../features/applications/components/timeline.tsx';
 import { DocumentTabs } from '../features/documents/components/document-tabs.tsx';
 import { DraftPanel } from '../features/drafting/components/draft-panel.tsx';
 import { MatchPanel } from '../features/match/components/match-panel.tsx';
+import { SimilarApplications } from '../features/similar/components/similar-applications.tsx';
 import { useDownload } from '../lib/download.ts';
 
 /**
- * One application with everything about it: composes the applications, drafting, documents and
- * match features.
+ * One application with everything about it: composes the applications, drafting, documents,
+ * match and similar features.
  */
 export function WorkspacePage() {
   const { id = '' } = useParams();
@@ -65,17 +66,24 @@ export function WorkspacePage() {
             <div className="mb-4 border-b border-slate-200 pb-4 dark:border-slate-700">
               <DraftPanel key={a.id} applicationId={a.id} />
             </div>
-            <DocumentTabs applicationId={a.id} />
+            {/* Keyed: another application's workspace opens on its own (or the linked) tab. */}
+            <DocumentTabs key={a.id} applicationId={a.id} />
           </Card>
           <Card>
             <h2 className="mb-2 font-semibold">Match analysis</h2>
             <MatchPanel applicationId={a.id} />
           </Card>
         </div>
-        <Card className="self-start">
-          <h2 className="mb-2 font-semibold">Timeline</h2>
-          <Timeline applicationId={a.id} />
-        </Card>
+        <div className="flex min-w-0 flex-col gap-4 self-start">
+          <Card>
+            <h2 className="mb-2 font-semibold">Timeline</h2>
+            <Timeline applicationId={a.id} />
+          </Card>
+          <Card>
+            <h2 className="mb-2 font-semibold">Similar applications</h2>
+            <SimilarApplications applicationId={a.id} />
+          </Card>
+        </div>
       </div>
       <ConfirmDialog
         open={confirming}

@@ -1,4 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { documentType, type DocumentType } from '../../../../contracts/documents.ts';
 import { cn } from '../../../components/ui/cn.ts';
 import { QueryError, Spinner } from '../../../components/ui/feedback.tsx';
@@ -8,10 +9,17 @@ import { DocumentEditor } from './document-editor.tsx';
 
 const TYPES = documentType.options;
 
-/** Research report, tailored resume and cover letter as tabs (arrow keys move between tabs). */
+/**
+ * Research report, tailored resume and cover letter as tabs (arrow keys move between tabs).
+ * `?document=<type>` in the address opens on that tab (links from similar applications).
+ */
 export function DocumentTabs({ applicationId }: { applicationId: string }) {
   const docs = useDocuments(applicationId);
-  const [active, setActive] = useState<DocumentType>('research_report');
+  const [params] = useSearchParams();
+  const [active, setActive] = useState<DocumentType>(() => {
+    const asked = params.get('document');
+    return TYPES.find((t) => t === asked) ?? 'research_report';
+  });
   const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
   const onKey = (e: KeyboardEvent) => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
