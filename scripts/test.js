@@ -49,7 +49,7 @@ const child = spawn(process.execPath, args, {
   env: {
     ...process.env,
     NODE_ENV: 'test',
-    TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? 'scripts/test-tsconfig.json',
+    TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? path.resolve('scripts/test-tsconfig.json'),
   },
 });
 child.on('exit', (code, signal) => {
