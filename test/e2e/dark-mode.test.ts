@@ -130,6 +130,13 @@ describe('dark mode in Chromium (pglite)', () => {
     await nav(page, 'Resumes');
     await page.getByRole('link', { name: 'Main resume' }).waitFor();
     await checkA11y(page, 'resumes (dark)');
+    await page.getByRole('button', { name: 'Delete Main resume' }).click();
+    await page.getByRole('dialog').waitFor();
+    await checkA11y(page, 'confirm dialog (dark)');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'New resume' }).click();
+    await page.getByLabel('Content (Markdown)').waitFor();
+    await checkA11y(page, 'new resume form (dark)');
 
     await nav(page, 'Search');
     await page.getByLabel('Search applications, resumes and documents').fill('payments');
@@ -139,10 +146,17 @@ describe('dark mode in Chromium (pglite)', () => {
     await nav(page, 'Settings');
     await page.getByRole('heading', { name: 'Profile' }).waitFor();
     await checkA11y(page, 'settings (dark)');
+    await page.getByRole('button', { name: 'Delete my account…' }).click();
+    await page.getByRole('dialog').getByLabel('Password').fill('not my password');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete everything' }).click();
+    await page.getByRole('dialog').getByRole('alert').waitFor();
+    await checkA11y(page, 'delete-account dialog with an error (dark)');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
-    // The one error is the wrong password's 401, which Chromium logs.
+    // The errors are the two wrong passwords' answers (sign-in 401, account deletion 403),
+    // which Chromium logs.
     assert.deepEqual(
-      watch.consoleErrors.filter((e) => !/status of 401 \(Unauthorized\)/.test(e)),
+      watch.consoleErrors.filter((e) => !/status of 40[13] \((Unauthorized|Forbidden)\)/.test(e)),
       [],
     );
     await watch.context.close();
