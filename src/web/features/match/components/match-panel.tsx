@@ -1,6 +1,9 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { cn } from '../../../components/ui/cn.ts';
 import { EmptyState, QueryError, Spinner } from '../../../components/ui/feedback.tsx';
+import { Field, Select } from '../../../components/ui/field.tsx';
+import { useDocuments } from '../../documents/api/documents.ts';
 import { useResumes } from '../../resumes/api/resumes.ts';
 import { isNoResume, useMatch } from '../api/match.ts';
 import {
@@ -126,17 +129,53 @@ function AnalysisColumn({
 /**
  * How the resume meets the posting: score, requirements met / partly met / missing with the
  * resume lines that show them, missing keywords; beside it the tailored resume's, when drafted.
- * Analysed against the primary resume; without any resume there is nothing to ask the API.
+ * Analysed against the resume the tailored resume was drafted from (else the primary); with
+ * several resumes the user can pick another. Without any resume there is nothing to ask the API.
  */
 export function MatchPanel({ applicationId }: { applicationId: string }) {
   const resumes = useResumes();
+  const documents = useDocuments(applicationId);
+  const [picked, setPicked] = useState<string>();
   if (resumes.isPending) return <Spinner label="Loading resumes…" />;
   if (resumes.isError)
     return <QueryError error={resumes.error} retry={() => void resumes.refetch()} />;
   const items = resumes.data.items;
-  const source = items.find((r) => r.is_primary) ?? items[0];
+  const draftedFrom = documents.data?.items.find((d) => d.document_type === 'optimized_resume')
+    ?.grounding?.checked_against_resume_id;
+  const source =
+    items.find((r) => r.id === picked) ??
+    items.find((r) => r.id === draftedFrom) ??
+    items.find((r) => r.is_primary) ??
+    items[0];
   if (!source) return <NoResume />;
-  return <Analysis applicationId={applicationId} resumeId={source.id} />;
+  return (
+    <div className="flex flex-col gap-3">
+      {items.length > 1 && (
+        <div className="max-w-sm">
+          <Field
+            label="Match against"
+            hint={
+              source.id === draftedFrom
+                ? 'The resume the tailored resume was drafted from'
+                : undefined
+            }
+          >
+            {(p) => (
+              <Select {...p} value={source.id} onChange={(e) => setPicked(e.target.value)}>
+                {items.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                    {r.is_primary ? ' (primary)' : ''}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        </div>
+      )}
+      <Analysis applicationId={applicationId} resumeId={source.id} />
+    </div>
+  );
 }
 
 function NoResume() {
