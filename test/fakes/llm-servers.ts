@@ -6,6 +6,12 @@ import type { AddressInfo, Socket } from 'node:net';
  * full SSE sequence; OpenAI chat completions with chunks and [DONE], as Ollama, LM Studio and
  * vLLM serve them), so that tests drive the real SDKs. Each request takes the next step of the
  * script; when the script runs out, `fallback` answers.
+ *
+ * Requests that do not stream (JSON answers: the posting brief, the connection check) take
+ * their steps from a second script, `scriptJson`, because the brief is asked for while the
+ * report streams and the two arrive in either order. When that script is empty, `jsonFallback`
+ * answers; without one, a posting-brief request gets FAKE_BRIEF and any other JSON request
+ * takes the next step of the main script (as the connection-check tests script it).
  */
 export type Step =
   | { kind: 'text'; chunks: string[]; usage?: { input: number; output: number }; delayMs?: number }
@@ -36,6 +42,8 @@ export interface FakeServer {
   requests: RecordedRequest[];
   /** Replaces the remaining script. */
   script(steps: Step[]): void;
+  /** Replaces the remaining script of non-streaming (JSON) requests. */
+  scriptJson(steps: Step[]): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +51,8 @@ export interface FakeOptions {
   apiKey?: string;
   models?: string[];
   fallback?: Step;
+  /** Answers non-streaming requests once their own script is empty. */
+  jsonFallback?: Step;
   /** Answer 400 to response_format json_schema, as older local servers do. */
   noJsonSchema?: boolean;
   /** OpenAI's POST /v1/embeddings: vectors of this many dimensions (default 64). */
@@ -77,6 +87,27 @@ function fakeEmbeddings(body: any, dimensions: number) {
     usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
   };
 }
+
+/** A valid posting brief that adds no section to a report: what unscripted brief requests get. */
+export const FAKE_BRIEF = {
+  role_summary: 'The role as the fake model reads it.',
+  requirements: [],
+  keywords: [],
+  open_questions: [],
+};
+
+/** A `text` step answering this JSON, for `scriptJson`; `prefix`/`suffix` add prose around it. */
+export const jsonStep = (
+  value: unknown,
+  opts: { prefix?: string; suffix?: string; usage?: { input: number; output: number } } = {},
+): Step => ({
+  kind: 'text',
+  chunks: [`${opts.prefix ?? ''}${JSON.stringify(value)}${opts.suffix ?? ''}`],
+  usage: opts.usage,
+});
+
+/** The posting brief request is the one JSON request that carries a posting. */
+const asksForBrief = (body: any) => JSON.stringify(body?.messages ?? '').includes('<job_posting>');
 
 type Protocol = 'anthropic' | 'openai';
 
@@ -221,6 +252,7 @@ function whole(protocol: Protocol, model: string, text: string, usage = { input:
 
 async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer> {
   let steps: Step[] = [];
+  let jsonSteps: Step[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const expectedPath = protocol === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
@@ -264,7 +296,14 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
             400,
             errorBody(protocol, 400, 'response_format json_schema is not supported'),
           );
-        const step = steps.shift() ?? opts.fallback ?? { kind: 'text', chunks: ['ok'] };
+        const jsonStepNext = body?.stream
+          ? undefined
+          : (jsonSteps.shift() ??
+            opts.jsonFallback ??
+            (asksForBrief(body) ? jsonStep(FAKE_BRIEF) : undefined));
+        const step = jsonStepNext ??
+          steps.shift() ??
+          opts.fallback ?? { kind: 'text', chunks: ['ok'] };
         switch (step.kind) {
           case 'error':
             return send(
@@ -330,6 +369,9 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
     requests,
     script(next) {
       steps = [...next];
+    },
+    scriptJson(next) {
+      jsonSteps = [...next];
     },
     close() {
       for (const s of sockets) s.destroy();

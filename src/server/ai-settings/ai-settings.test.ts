@@ -238,8 +238,9 @@ for (const kind of dbKinds()) {
       assert.equal(done.status, 'succeeded', done.error);
       const doc = await get(u, `/api/v1/applications/${app.body.id}/documents/research_report`);
       assert.equal(doc.body.content, '# Report\nFrom the posting only.');
-      assert.equal(openai.requests.length, 1);
-      assert.equal(openai.requests[0]!.headers.authorization, `Bearer ${KEY}`);
+      // The report's stream and the posting brief asked for beside it, both with the user's key.
+      assert.equal(openai.requests.length, 2);
+      for (const r of openai.requests) assert.equal(r.headers.authorization, `Bearer ${KEY}`);
     });
 
     test('when a saved base URL is no longer allowed, then the job fails at connection time without retrying and nothing is sent', async () => {

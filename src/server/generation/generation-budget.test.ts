@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startFakeOpenAi, type FakeServer } from '../../../test/fakes/llm-servers.ts';
+import {
+  FAKE_BRIEF,
+  jsonStep,
+  startFakeOpenAi,
+  type FakeServer,
+} from '../../../test/fakes/llm-servers.ts';
 import { FIXTURES } from '../../../test/fixtures/drafting.ts';
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer, type TestUser } from '../../../test/helpers/server.ts';
@@ -69,9 +74,10 @@ for (const kind of dbKinds()) {
           kind: 'text',
           chunks: Array.from({ length: 20 }, (_, i) => `part ${i} `),
           delayMs: 50,
-          usage: { input: 80, output: 40 },
+          usage: { input: 60, output: 30 },
         },
       ]);
+      fake.scriptJson([jsonStep(FAKE_BRIEF, { usage: { input: 20, output: 10 } })]);
       const a = await generate(u, appId, 'job-a');
       assert.equal(a.status, 202, a.text);
       // While A streams it has recorded no tokens yet: B is accepted and waits in the queue.
@@ -85,6 +91,7 @@ for (const kind of dbKinds()) {
 
       const doneA = await waitForJob(s, u, a.body.id);
       assert.equal(doneA.status, 'succeeded', doneA.error);
+      // The report (60 + 30) and the posting brief asked for beside it (20 + 10).
       assert.deepEqual(doneA.usage, {
         input_tokens: 80,
         output_tokens: 40,
@@ -93,7 +100,7 @@ for (const kind of dbKinds()) {
       const doneB = await waitForJob(s, u, b.body.id);
       assert.equal(doneB.status, 'failed');
       assert.match(doneB.error, /daily AI budget is used up: 120 of 100 tokens/);
-      assert.equal(fake.requests.length, 1, 'B never reached the provider');
+      assert.equal(fake.requests.length, 2, 'B never reached the provider (A: report and brief)');
 
       const c = await generate(u, appId, 'job-c');
       assert.equal(c.status, 429, c.text);

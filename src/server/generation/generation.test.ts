@@ -70,6 +70,13 @@ for (const kind of dbKinds()) {
       assert.equal(saved[0], 'research_report', 'the report comes first');
       assert.deepEqual([...saved].sort(), [...TYPES].sort());
       const streamed = deltasByType(stream.events);
+      // The offline engine answers the posting brief too: the report carries the section our
+      // code draws from it, with no warning.
+      assert.match(
+        streamed.research_report ?? '',
+        /\n## From the posting, point by point\n\n### Requirements \(must \/ nice to have\)\n\nMust have:\n\n- /,
+      );
+      assert.ok(!stream.events.some((e) => e.event === 'progress' && e.data.warning));
       for (const type of TYPES) {
         const doc = await s.request('GET', `/api/v1/applications/${appId}/documents/${type}`, {
           token: u.token,

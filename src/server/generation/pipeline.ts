@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { find as findDocument } from '../documents/documents.repository.ts';
 import { saveDocumentVersion } from '../documents/documents.service.ts';
+import { askPostingBrief, renderBriefSection, type BriefOutcome } from '../llm/brief.ts';
 import { LlmError, type LlmProvider } from '../llm/index.ts';
 import type { DraftInputs } from '../llm/offline/inputs.ts';
 import { renderPrompt } from '../llm/prompts.ts';
@@ -32,8 +33,9 @@ export interface PipelineContext {
 class JobFailure extends Error {}
 
 /**
- * Runs one claimed job: the research report first, then the tailored resume and the cover
- * letter in parallel, each given the report. A document is saved (a new 'generated' version)
+ * Runs one claimed job: the research report first (with the structured posting brief asked for
+ * beside it), then the tailored resume and the cover letter in parallel, each given the report
+ * and the brief. A document is saved (a new 'generated' version)
  * only when complete, in the same transaction that marks it saved in the job, so a job re-run
  * after a crash skips what was saved and never saves a document twice.
  */
@@ -139,22 +141,41 @@ export async function runJob(
     };
     const wanted = new Set(job.document_types);
     const done = (t: DocumentType) => job!.progress[t] === 'saved';
-    const draft = async (type: DocumentType, withReport?: string) => {
+    // Asked for while the report streams, so it costs no wall time unless it is the slower one.
+    // A job restarted after its report was saved goes on without it: the saved report holds
+    // the section drawn from it.
+    const briefing: Promise<BriefOutcome> | undefined =
+      loaded.report === undefined
+        ? askPostingBrief(provider, inputs, {
+            maxOutputTokens: config.llm.maxOutputTokens,
+            signal: abort.signal,
+          })
+        : undefined;
+    briefing?.catch(() => {}); // awaited below; never unhandled when the report fails first
+    let brief: BriefOutcome['brief'];
+    const draft = async (type: DocumentType, extra: Pick<DraftInputs, 'report' | 'brief'> = {}) => {
       const save = wanted.has(type);
       if (save) await setProgress(type, 'running');
-      const text = await stream(
-        provider,
-        type,
-        { ...inputs, report: withReport },
-        log,
-        abort.signal,
-        config,
-      );
+      const text = await stream(provider, type, { ...inputs, ...extra }, log, abort.signal, config);
       if (abort.signal.aborted) throw new LlmError('cancelled', 'Cancelled.');
       // Untrusted output: no image beacons, script links or raw HTML reach a saved document.
       text.content = sanitiseOutput(text.content);
       if (!text.content.trim())
         throw new JobFailure(`Model ${provider.model} returned an empty ${label(type)}.`);
+      if (type === 'research_report' && briefing) {
+        const outcome = await briefing;
+        text.usage.input += outcome.usage.inputTokens;
+        text.usage.output += outcome.usage.outputTokens;
+        brief = outcome.brief;
+        if (outcome.warning) await log.emit('progress', { warning: outcome.warning });
+        const section = outcome.brief ? renderBriefSection(outcome.brief) : '';
+        if (section) {
+          // Streamed too, so what a client showed is what is saved.
+          const joined = sanitiseOutput(`${text.content.endsWith('\n') ? '\n' : '\n\n'}${section}`);
+          text.content += joined;
+          log.delta(type, joined);
+        }
+      }
       await log.transaction(async (tx) => {
         await updateJob(
           tx,
@@ -201,7 +222,7 @@ export async function runJob(
     );
     await Promise.all(
       rest.map((t) =>
-        draft(t, report).catch((err: unknown) => {
+        draft(t, { report, brief }).catch((err: unknown) => {
           abort.abort(); // one failure stops its sibling: the job fails as a whole
           progress[t] = 'failed';
           throw err;
@@ -215,6 +236,7 @@ export async function runJob(
         ctx.log.error({ err: e, job: claim.job_id }, 'could not record the end of a job');
     });
   } finally {
+    abort.abort(); // whatever is still in flight (a brief after its report failed) stops
     clearInterval(heartbeat);
     ctx.stopping.removeEventListener('abort', onStop);
     log.close();

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Fastify from 'fastify';
-import { startFakeAnthropic, type FakeServer } from '../../../test/fakes/llm-servers.ts';
+import {
+  FAKE_BRIEF,
+  jsonStep,
+  startFakeAnthropic,
+  type FakeServer,
+} from '../../../test/fakes/llm-servers.ts';
 import { FIXTURES } from '../../../test/fixtures/drafting.ts';
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import {
@@ -209,6 +214,7 @@ for (const kind of dbKinds()) {
             usage: { input: 200, output: 20 },
           },
         ]);
+        fake.scriptJson([jsonStep(FAKE_BRIEF, { usage: { input: 50, output: 5 } })]);
         const { jobIds } = await queueJobs(m.db, 1);
         const w = new GenerationWorker(m.db, anthropic('sk-right'), log);
         w.start();
@@ -234,8 +240,8 @@ for (const kind of dbKinds()) {
         assert.deepEqual(result, {
           status: 'succeeded',
           content: 'Dear team,\nI built payment APIs.',
-          input_tokens: 300,
-          output_tokens: 30,
+          input_tokens: 350, // report, letter and the posting brief
+          output_tokens: 35,
         });
         const prompt = fake.requests.at(-1)!.body.messages[0].content as string;
         assert.match(
@@ -258,7 +264,8 @@ for (const kind of dbKinds()) {
         const [j] = await jobs(m.db, jobIds);
         assert.equal(j!.status, 'failed');
         assert.match(j!.error ?? '', /The API key was rejected by Anthropic/);
-        assert.deepEqual([j!.versions, j!.dones, fake.requests.length], [0, 1, 1]);
+        // One request for the report, one for the brief beside it; neither retried.
+        assert.deepEqual([j!.versions, j!.dones, fake.requests.length], [0, 1, 2]);
       });
     });
   });

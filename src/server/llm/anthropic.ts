@@ -9,6 +9,7 @@ import {
 } from './errors.ts';
 import { parseModelJson } from './json.ts';
 import {
+  JsonAnswerError,
   LlmError,
   type JsonRequest,
   type LlmProvider,
@@ -101,9 +102,9 @@ export class AnthropicProvider implements LlmProvider {
     const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
     const parsed = parseModelJson(text, req.schema);
     if (!parsed.ok) {
-      throw new LlmError(
-        'malformed',
+      throw new JsonAnswerError(
         `Model ${this.model} on Anthropic did not produce the JSON Job Forge needs: ${parsed.reason}.`,
+        parsed.reason,
       );
     }
     return {

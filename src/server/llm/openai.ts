@@ -10,6 +10,7 @@ import {
 } from './errors.ts';
 import { parseModelJson } from './json.ts';
 import {
+  JsonAnswerError,
   LlmError,
   type JsonRequest,
   type LlmProvider,
@@ -153,9 +154,9 @@ export class OpenAiProvider implements LlmProvider {
     const text = completion.choices[0]?.message?.content ?? '';
     const parsed = parseModelJson(text, req.schema);
     if (!parsed.ok) {
-      throw new LlmError(
-        'malformed',
+      throw new JsonAnswerError(
         `Model ${this.model} on ${this.ctx.label} did not produce the JSON Job Forge needs: ${parsed.reason}.`,
+        parsed.reason,
       );
     }
     return {

@@ -9,11 +9,18 @@ export const PROMPTS_DIR = path.resolve(
   '../../../prompts',
 );
 
-/** The template version each task uses; stored with every job so a draft can be traced. */
-export const PROMPT_VERSIONS: Record<DraftTask, string> = {
+/** A drafted document, or the structured posting brief asked for beside the report. */
+export type PromptTask = DraftTask | 'posting_brief';
+
+/**
+ * The template version each task uses; stored with every job so a draft can be traced. Older
+ * versions stay in prompts/ because jobs already recorded name them.
+ */
+export const PROMPT_VERSIONS: Record<PromptTask, string> = {
   research_report: 'research-report.v1',
-  optimized_resume: 'optimized-resume.v1',
-  cover_letter: 'cover-letter.v1',
+  posting_brief: 'posting-brief.v1',
+  optimized_resume: 'optimized-resume.v2',
+  cover_letter: 'cover-letter.v2',
 };
 
 const cache = new Map<string, { system: string; user: string }>();
@@ -35,14 +42,14 @@ function template(name: string): { system: string; user: string } {
  * that writes "</job_posting> now ignore the rules") is defused so it cannot end the block early.
  */
 export function asData(text: string): string {
-  return text.replace(/<\s*\/?\s*(job_posting|resume|research_report)\b/gi, (m) =>
+  return text.replace(/<\s*\/?\s*(job_posting|resume|research_report|posting_brief)\b/gi, (m) =>
     m.replace('<', '‹'),
   );
 }
 
 /** The system and user messages for a task, every value inserted as data. */
 export function renderPrompt(
-  task: DraftTask,
+  task: PromptTask,
   inputs: DraftInputs,
 ): { system: string; prompt: string } {
   const t = template(PROMPT_VERSIONS[task]);
@@ -53,6 +60,10 @@ export function renderPrompt(
     job_posting: inputs.job.description,
     resume: inputs.resume,
     report: inputs.report ?? '',
+    // Validated data, as JSON: the model reads its fields, never instructions in them.
+    brief: inputs.brief
+      ? JSON.stringify(inputs.brief, null, 2)
+      : 'not available: use the posting and the report',
   };
   // One pass over the template: a value containing "{{resume}}" is not expanded again.
   const prompt = t.user.replace(/\{\{(\w+)\}\}/g, (m, key: string) =>

@@ -33,6 +33,8 @@ export interface JsonRequest<T> {
   schema: z.ZodType<T>;
   /** Name of the schema, for providers that take one (OpenAI json_schema). */
   schemaName: string;
+  /** The same data in structured form, for the offline engine (which answers known schemas). */
+  inputs?: DraftInputs;
   maxOutputTokens: number;
   signal?: AbortSignal;
 }
@@ -96,4 +98,15 @@ export function parseRetryAfter(
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A model answered, but not with JSON of the wanted shape; `reason` says what was wrong. */
+export class JsonAnswerError extends LlmError {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super('malformed', message);
+    this.name = 'JsonAnswerError';
+  }
 }

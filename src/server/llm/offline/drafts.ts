@@ -1,3 +1,4 @@
+import type { PostingBrief } from '../brief.ts';
 import type { DraftInputs } from './inputs.ts';
 import { matchResume, relevance, resumeLines, type MatchAnalysis } from './match.ts';
 import { analyzePosting, type PostingAnalysis } from './posting.ts';
@@ -12,6 +13,34 @@ const STATUS = { met: 'met', partial: 'partly met', missing: 'not found in your 
 export function analyze(inputs: DraftInputs): { posting: PostingAnalysis; match: MatchAnalysis } {
   const posting = analyzePosting(inputs.job);
   return { posting, match: matchResume(posting, inputs.resume) };
+}
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/**
+ * The posting brief from the engine's own reading of the posting (the resume plays no part):
+ * requirements with their weight, the skills named, and what the posting leaves unsaid.
+ */
+export function postingBrief(inputs: DraftInputs): PostingBrief {
+  const p = analyzePosting(inputs.job);
+  const questions = [
+    p.salary ? undefined : 'What is the salary range for this position?',
+    p.location ? undefined : 'Where is the role based, and how much remote work is possible?',
+    `What would success look like for the ${p.role} after six months?`,
+    'Who would I work with most closely, and how is the team organised?',
+    'What does the interview process look like, and who takes part?',
+  ].filter((q): q is string => q !== undefined);
+  return {
+    role_summary: clip(
+      `${p.role} at ${p.company}${p.location ? ` (${p.location})` : ''}${p.responsibilities[0] ? `: ${p.responsibilities[0]}` : '.'}`,
+      600,
+    ),
+    requirements: p.requirements
+      .slice(0, 40)
+      .map((r) => ({ text: clip(r.text, 300), importance: r.importance })),
+    keywords: p.skills.slice(0, 40).map((k) => clip(k, 60)),
+    open_questions: questions.map((q) => clip(q, 300)),
+  };
 }
 
 /**

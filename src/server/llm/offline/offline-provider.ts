@@ -1,6 +1,14 @@
-import { LlmError, type LlmProvider, type StreamEvent, type TextRequest } from '../provider.ts';
+import { POSTING_BRIEF_SCHEMA } from '../brief.ts';
+import {
+  LlmError,
+  type JsonRequest,
+  type LlmProvider,
+  type StreamEvent,
+  type TextRequest,
+  type Usage,
+} from '../provider.ts';
 import { sleep } from '../retry.ts';
-import { coverLetter, researchReport, tailoredResume } from './drafts.ts';
+import { coverLetter, postingBrief, researchReport, tailoredResume } from './drafts.ts';
 
 /** Roughly 4 characters a token: the offline engine reports usage the way providers do. */
 const tokens = (text: string) => Math.ceil(text.length / 4);
@@ -46,13 +54,33 @@ export class OfflineProvider implements LlmProvider {
     };
   }
 
-  generateJson(): Promise<never> {
-    // Free-form JSON needs a model; the engine's structured results come from its analyses.
-    return Promise.reject(
-      new LlmError(
-        'bad_request',
-        'The offline engine drafts documents but cannot answer free-form JSON requests; configure a model provider for that.',
-      ),
-    );
+  /**
+   * Answers the schemas the engine has an analysis for (the posting brief), validated like a
+   * model's answer; any other request needs a model and is refused in words saying so.
+   */
+  generateJson<T>(req: JsonRequest<T>): Promise<{ value: T; usage: Usage }> {
+    if (req.schemaName !== POSTING_BRIEF_SCHEMA || !req.inputs) {
+      return Promise.reject(
+        new LlmError(
+          'bad_request',
+          `The offline engine can answer only the posting brief, not "${req.schemaName}"; configure a model provider for that.`,
+        ),
+      );
+    }
+    const answer = postingBrief(req.inputs);
+    const checked = req.schema.safeParse(answer);
+    if (!checked.success) {
+      // A bug in the engine, not bad input: say so rather than hand on unchecked data.
+      return Promise.reject(
+        new LlmError('malformed', `The offline engine's posting brief failed its own schema.`),
+      );
+    }
+    return Promise.resolve({
+      value: checked.data,
+      usage: {
+        inputTokens: tokens(req.system + req.prompt),
+        outputTokens: tokens(JSON.stringify(answer)),
+      },
+    });
   }
 }
