@@ -168,7 +168,10 @@ export async function runJob(
         text.usage.output += outcome.usage.outputTokens;
         brief = outcome.brief;
         if (outcome.warning) await log.emit('progress', { warning: outcome.warning });
-        const section = outcome.brief ? renderBriefSection(outcome.brief) : '';
+        // The offline engine's report already lists the same requirements, keywords and
+        // questions from the same reading of the posting: appending them would repeat it.
+        const section =
+          outcome.brief && provider.kind !== 'offline' ? renderBriefSection(outcome.brief) : '';
         if (section) {
           // Streamed too, so what a client showed is what is saved.
           const joined = sanitiseOutput(`${text.content.endsWith('\n') ? '\n' : '\n\n'}${section}`);
