@@ -8,7 +8,8 @@ export const searchQuery = z.strictObject({
   q: text(200)
     .refine((s) => s.trim().length > 0, 'must not be blank')
     .describe(
-      'Web-search syntax: words, "quoted phrase", -excluded, a or b. English stemming: "designing" finds "design".',
+      'Web-search syntax: words, "quoted phrase", -excluded, a or b. English stemming: "designing" finds "design". ' +
+        'A Chinese, Japanese or Korean word matches anywhere inside a longer run: "数据分析" finds "熟练掌握Python和数据分析".',
     ),
   kinds: z
     .string()

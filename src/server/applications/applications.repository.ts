@@ -6,6 +6,7 @@ import type {
   UpdateApplication,
 } from '../../contracts/applications.ts';
 import type { Tx } from '../db/database.ts';
+import { toWebsearch } from '../search/cjk.ts';
 
 // Never `search` (a generated tsvector) nor user_id.
 const COLUMNS = `id, name, company_name, role_title, job_description, job_url, location, status,
@@ -51,7 +52,7 @@ export async function list(
   }
   const words = q.q?.trim();
   if (words) {
-    params.push(words, containsPattern(words));
+    params.push(toWebsearch(words), containsPattern(words));
     const [ts, like] = [params.length - 1, params.length];
     where.push(`(search @@ websearch_to_tsquery('english', $${ts})
                  OR company_name ILIKE $${like} OR role_title ILIKE $${like})`);

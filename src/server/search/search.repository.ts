@@ -1,5 +1,6 @@
 import type { SearchHit, SearchKind } from '../../contracts/search.ts';
 import type { Tx } from '../db/database.ts';
+import { toWebsearch } from './cjk.ts';
 
 // ts_headline does not escape HTML, so matches are delimited with control characters (removed
 // from the source text first) and the snippet is escaped in TypeScript (search.service.ts).
@@ -13,12 +14,15 @@ const DOCUMENT_TITLES = {
   cover_letter: 'Cover letter',
 };
 
+/** raw_snippet: the headline, or the whole text (delimiters removed) when `wholeText` was asked. */
 export type RawHit = Omit<SearchHit, 'snippet'> & { raw_snippet: string };
 
 /**
  * One ranked query over the user's applications, resumes and documents. Ranking uses only the
  * positive terms (querytree), since excluded words would otherwise rank every hit 0. Ranks first, then builds
  * headlines only for the rows returned (ts_headline re-parses the whole text, the expensive part).
+ * ts_headline cannot find CJK words (its parser reads a CJK run as one word, the query holds
+ * bigrams), so with `wholeText` the text itself comes back for the service to cut a snippet from.
  */
 export async function search(
   tx: Tx,
@@ -26,6 +30,7 @@ export async function search(
   q: string,
   kinds: SearchKind[],
   limit: number,
+  wholeText = false,
 ): Promise<RawHit[]> {
   const parts: string[] = [];
   if (kinds.includes('application')) {
@@ -54,10 +59,12 @@ export async function search(
          FROM websearch_to_tsquery('english', $2) AS query),
      hits AS (${parts.join(' UNION ALL ')} ORDER BY rank DESC, id LIMIT $3)
      SELECT h.kind, h.id, h.application_id, h.document_type, h.title, h.rank::float8 AS rank,
-            ts_headline('english', translate(h.body, E'\\u0002\\u0003', ''), q.query, '${HEADLINE_OPTIONS}') AS raw_snippet
+            CASE WHEN $4 THEN translate(h.body, E'\\u0002\\u0003', '')
+              ELSE ts_headline('english', translate(h.body, E'\\u0002\\u0003', ''), q.query, '${HEADLINE_OPTIONS}')
+            END AS raw_snippet
        FROM hits h, q
       ORDER BY h.rank DESC, h.id`,
-    [userId, q, limit],
+    [userId, toWebsearch(q), limit, wholeText],
   );
   return rows;
 }

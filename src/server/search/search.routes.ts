@@ -19,7 +19,8 @@ export function searchRoutes(app: ApiApp, deps: AppDeps): void {
         tags: ['search'],
         summary: 'Search your applications, resumes and documents',
         description:
-          'Full-text search with English stemming, ranked by relevance. Supports "quoted phrases", ' +
+          'Full-text search with English stemming, ranked by relevance; Chinese, Japanese and Korean ' +
+          'words are found inside longer runs of text. Supports "quoted phrases", ' +
           '-excluded words and `or`. With semantic=true: ranked by embedding similarity instead ' +
           '(applications and documents). Only your own data is searched.',
         querystring: searchQuery,
