@@ -177,6 +177,9 @@ function nameOf(resume: string): string | undefined {
   return name && name.split(/\s+/).length <= 5 && !/[@:|]/.test(name) ? name : undefined;
 }
 
+/** A quoted sentence: the full stop comes after the quote unless the quote already ends one. */
+const quote = (s: string) => `“${s}”${/[.!?…]$/.test(s) ? '' : '.'}`;
+
 /** A letter built from matched evidence: each claim quotes the resume; gaps are named honestly. */
 export function coverLetter(inputs: DraftInputs): string {
   const { posting: p, match: m } = analyze(inputs);
@@ -189,7 +192,9 @@ export function coverLetter(inputs: DraftInputs): string {
   const paragraphs = [
     `Dear ${p.company} hiring team,`,
     `I am applying for the ${p.role} position${p.location ? ` (${p.location})` : ''}. Below I set what you ask for next to what my resume shows.`,
-    ...strongest.map((r) => `You ask for: “${r.text}”. From my experience: “${r.evidence[0]}”.`),
+    ...strongest.map(
+      (r) => `You ask for: ${quote(r.text)} From my experience: ${quote(r.evidence[0]!)}`,
+    ),
     ...(strongest.length === 0
       ? [
           'My resume does not match your listed requirements point by point, so I would welcome a conversation about how my experience transfers.',

@@ -16,29 +16,71 @@ export interface MatchAnalysis {
   missingKeywords: string[];
 }
 
-/** The resume's meaningful lines: headings and blank lines dropped, bullets unwrapped. */
+/** Headings that name a resume section, not a job: never evidence for a requirement. */
+const SECTION_HEADING =
+  /^(experience|work experience|professional experience|employment( history)?|work history|education|skills|technical skills|summary|profile|about( me)?|projects|certifications?|licen[cs]es?( (and|&) certifications?)?|languages|interests|references|publications|awards|volunteering|contact)$/i;
+
+/** Contact details (mail, phone, links) say where to reach someone, not what they did. */
+const CONTACT = /@|https?:\/\/|www\.|\+?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{3,4}/;
+
+/**
+ * The resume's meaningful lines, bullets unwrapped: job-title headings ("### Registered Nurse,
+ * St. Anne's (2016–2024)") count, being the best evidence for a title or licence; the name
+ * line, section headings and contact lines do not.
+ */
 export function resumeLines(resume: string): string[] {
-  return cleanText(resume)
-    .split('\n')
-    .filter((l) => l.trim() && !/^#+\s/.test(l))
+  const raw = cleanText(resume).split('\n');
+  const first = raw.findIndex((l) => l.trim());
+  return raw
+    .filter((l, i) => l.trim() && i !== first)
     .map(stripMarkdown)
-    .filter((l) => words(l).length > 0);
+    .filter(
+      (l) => words(l).length > 0 && !SECTION_HEADING.test(l.replace(/:$/, '')) && !CONTACT.test(l),
+    );
 }
+
+/** The stems of a text in order, space-delimited, so a skill's stems can be found as a phrase. */
+const stemPhrase = (text: string) => ` ${words(text).map(stem).join(' ')} `;
+
+/**
+ * Whether a text names a skill, by its stems: "Led a team" names "leadership", "managed
+ * budgets" names "budgeting". Multi-word skills must appear as a phrase.
+ */
+const namesSkill = (phrase: string, skill: string) => {
+  const s = stemPhrase(skill);
+  return s.trim() !== '' && phrase.includes(s);
+};
 
 /**
  * Matches each requirement against the resume: a requirement is met when the resume covers
  * its named skills (or, without skills, most of its content words), partial when it covers
- * some. Deterministic: same inputs, same answer, whatever provider drafts the documents.
+ * some. Evidence is the line covering most of the requirement, rarer and longer words weighing
+ * more ("registered nurse" beats "nurse"). Deterministic: same inputs, same answer, whatever
+ * provider drafts the documents.
  */
 export function matchResume(posting: PostingAnalysis, resume: string): MatchAnalysis {
   const lines = resumeLines(resume);
   const lineStems = lines.map((l) => stems(l));
-  const resumeStems = new Set(lineStems.flatMap((s) => [...s]));
+  const linePhrases = lines.map(stemPhrase);
+  const resumeStems = new Set(words(resume).map(stem));
+  const resumePhrase = cleanText(resume).split('\n').map(stemPhrase).join('|');
   const resumeSkills = new Set(skillsIn(resume));
+  const hasSkill = (s: string) => resumeSkills.has(s) || namesSkill(resumePhrase, s);
+  // A word found on few lines says more than one found on many; a long word more than a short one.
+  const weightOf = (t: string) => {
+    const df = lineStems.filter((l) => l.has(t)).length;
+    return Math.log(1 + (lines.length + 1) / (df + 1)) * (t.length >= 6 ? 1.5 : 1);
+  };
   const requirements = posting.requirements.map((req): RequirementMatch => {
     const skills = skillsIn(req.text);
-    const terms = [...new Set(words(req.text).map(stem))];
-    const skillHits = skills.filter((s) => resumeSkills.has(s));
+    const terms = [
+      ...new Set(
+        words(req.text)
+          .filter((w) => !/^\d/.test(w))
+          .map(stem),
+      ),
+    ];
+    const skillHits = skills.filter(hasSkill);
     const termHits = terms.filter((t) => resumeStems.has(t));
     const coverage =
       skills.length > 0
@@ -50,12 +92,15 @@ export function matchResume(posting: PostingAnalysis, resume: string): MatchAnal
     const ranked = lines
       .map((line, i) => ({
         line,
+        i,
         hits:
-          terms.filter((t) => lineStems[i]!.has(t)).length +
-          2 * skills.filter((s) => line.toLowerCase().includes(s)).length,
+          terms.filter((t) => lineStems[i]!.has(t)).reduce((n, t) => n + weightOf(t), 0) +
+          2 *
+            skills.filter((s) => line.toLowerCase().includes(s) || namesSkill(linePhrases[i]!, s))
+              .length,
       }))
       .filter((x) => x.hits > 0)
-      .sort((a, b) => b.hits - a.hits);
+      .sort((a, b) => b.hits - a.hits || a.i - b.i);
     return {
       ...req,
       status: status === 'missing' || ranked.length > 0 ? status : 'missing',
@@ -71,7 +116,7 @@ export function matchResume(posting: PostingAnalysis, resume: string): MatchAnal
   return {
     score: total === 0 ? 0 : Math.round((100 * earned) / total),
     requirements,
-    missingKeywords: posting.skills.filter((s) => !resumeSkills.has(s)),
+    missingKeywords: posting.skills.filter((s) => !hasSkill(s)),
   };
 }
 

@@ -27,7 +27,7 @@ const HEADINGS: [RegExp, Section][] = [
     'nice',
   ],
   [
-    /requirement|qualification|must[- ]have|what you (bring|need|have)|who you are|you have|profile|skills|anforderungen|ihr profil|profil|exigences|requisitos/i,
+    /requirement|qualification|must[- ]have|what you (bring|need|have)|who you are|about you\b|you have|profile|skills|anforderungen|ihr profil|profil|exigences|requisitos/i,
     'must',
   ],
   [
@@ -62,15 +62,57 @@ function headingOf(line: string): Section | undefined {
   return /^#+\s/.test(line) || /:$/.test(line.trim()) ? 'other' : undefined;
 }
 
+/** "Responsibilities: …" inside a paragraph: a label the headings know, then its content. */
+function labelOf(sentence: string): { section: Section; rest: string } | undefined {
+  const m = /^([\p{L}][\p{L} '’&/-]{1,40}):\s+(\S.*)$/u.exec(sentence);
+  if (!m || m[1]!.trim().split(/\s+/).length > 4) return undefined;
+  for (const [re, section] of HEADINGS) if (re.test(m[1]!)) return { section, rest: m[2]! };
+  return undefined;
+}
+
+/** Employment terms listed among requirements are not something a resume can meet. */
+const JUNK_REQUIREMENT =
+  /^(full[- ]?time|part[- ]?time|permanent|temporary|contract|freelance|remote|hybrid|on[- ]?site|in[- ]office)\.?$/i;
+
+/** A sentence of prose that introduces the list below it rather than being one of its items. */
+const isLeadIn = (item: string) =>
+  /[.:]$/.test(item) && item.split(/\s+/).length >= 10 && !/^[-–]/.test(item);
+
+/**
+ * Capitalised words that are not skills: currencies (from a salary), places, pronouns, job
+ * titles of the people one reports to, and the boilerplate of postings.
+ */
+const NOT_SKILLS =
+  /^(I|A|OR|AND|THE|WE|YOU|US|USA|EU|UK|UAE|NYC|HR|CV|OK|TBD|FTE|ASAP|FAQ|FYI|NB|PS|EOE|EEO|PTO|OTE|DOE|HQ|CEO|COO|CTO|CFO|CMO|CPO|VP|AM|PM|EUR|USD|GBP|CHF|CZK|PLN|SEK|NOK|DKK|HUF|JPY|CNY|INR|CAD|AUD|NZD|SGD|HKD|Q[1-4]|[A-Z]\d+)$/;
+
+/**
+ * Vocabulary words that are also ordinary words ("go to market", "the rest of the team",
+ * "excel at", "reporting to the COO"): they count as skills only where the text spells them as
+ * names, capitalised in mid-sentence.
+ */
+const asName = (name: string) =>
+  new RegExp(`(?:[\\p{L},;(:/] |[-*•|] |^)(?:${name})\\b(?![-'’]| (?:to|at|for)\\b)`, 'mu');
+const AMBIGUOUS: Record<string, RegExp> = {
+  go: asName('Go|Golang'),
+  rest: /\bREST(ful)?\b/,
+  swift: asName('Swift'),
+  spark: /\b(Spark|PySpark)\b/,
+  excel: asName('Excel|MS Excel'),
+  rails: /\bRails\b/,
+  reporting: /\breporting\b(?! (directly |straight )?(to|into)\b)/i,
+};
+
 /** Skills named in the text: the vocabulary, plus acronyms (AWS, ICU, CPA) anywhere in it. */
 export function skillsIn(text: string): string[] {
   const lower = ` ${text.toLowerCase()} `;
   const found = SKILLS.filter((s) => {
     const escaped = s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    return new RegExp(`(^|[^\\p{L}\\p{N}+#])${escaped}(?=$|[^\\p{L}\\p{N}+#])`, 'u').test(lower);
+    if (!new RegExp(`(^|[^\\p{L}\\p{N}+#])${escaped}(?=$|[^\\p{L}\\p{N}+#])`, 'u').test(lower))
+      return false;
+    return AMBIGUOUS[s]?.test(text) ?? true;
   });
   const acronyms = (text.match(/\b[A-Z][A-Z0-9&]{1,5}\b/g) ?? []).filter(
-    (a) => !/^(I|A|OR|AND|THE|WE|YOU|US|EU|UK|HR|CV|OK|TBD|FTE)$/.test(a),
+    (a) => !NOT_SKILLS.test(a),
   );
   const all = [...found, ...acronyms.map((a) => a.toLowerCase())];
   return [...new Set(all)];
@@ -92,27 +134,24 @@ export function analyzePosting(job: {
   const about: string[] = [];
   let section: Section = 'other';
   let sawSections = false;
+  // A list ends at a blank line followed by prose: what comes after it is not one more item.
+  let sawBullet = false;
+  let blank = false;
   const loose: string[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    const heading = headingOf(line);
-    if (heading) {
-      section = heading;
-      sawSections = true;
-      continue;
-    }
-    const item = stripMarkdown(line);
-    if (!item) continue;
-    if (section === 'other' && !isBullet(line)) {
-      loose.push(...sentences(item));
-      continue;
-    }
+  const lines = text.split('\n');
+  const add = (item: string, bullet: boolean, leadIn = false) => {
     switch (section) {
       case 'responsibilities':
         responsibilities.push(item);
         break;
       case 'must':
       case 'nice':
+        if (JUNK_REQUIREMENT.test(item)) break;
+        // Prose leading into a list ("We will train you in …:") is read by its wording.
+        if (leadIn) {
+          loose.push(...sentences(item));
+          break;
+        }
         requirements.push({
           text: item,
           importance: section === 'nice' || NICE_WORDS.test(item) ? 'nice' : 'must',
@@ -122,10 +161,57 @@ export function analyzePosting(job: {
         about.push(item);
         break;
       case 'other':
-        loose.push(item);
+        loose.push(...(bullet ? [item] : sentences(item)));
         break;
     }
-  }
+  };
+  lines.forEach((line, i) => {
+    if (!line.trim()) {
+      blank = true;
+      return;
+    }
+    const heading = headingOf(line);
+    const wasBlank = blank;
+    blank = false;
+    if (heading) {
+      section = heading;
+      sawSections = true;
+      sawBullet = false;
+      return;
+    }
+    const item = stripMarkdown(line);
+    if (!item) return;
+    const bullet = isBullet(line);
+    if (bullet) sawBullet = true;
+    else if (sawBullet && wasBlank) {
+      section = 'other';
+      sawBullet = false;
+    }
+    if (bullet) return add(item, true);
+    // "Responsibilities: a, b, c. Salary: …": each labelled sentence is a small section.
+    const parts = sentences(item);
+    if (!parts.some((p) => labelOf(p))) {
+      const nextIsBullet = isBullet(lines.slice(i + 1).find((l) => l.trim()) ?? '');
+      return add(item, false, nextIsBullet && isLeadIn(item));
+    }
+    for (const part of parts) {
+      const label = labelOf(part);
+      if (!label) {
+        add(part, false);
+        continue;
+      }
+      section = label.section;
+      sawSections = true;
+      const rest = label.rest.replace(/[.;]$/, '');
+      const items =
+        section === 'responsibilities'
+          ? rest.split(/\s*[,;]\s*(?:and\s+)?|\s+and\s+(?=\p{Ll}+\b)/u)
+          : section === 'must' || section === 'nice'
+            ? rest.split(/\s*;\s*/)
+            : [label.rest];
+      for (const x of items.map((x) => x.trim()).filter(Boolean)) add(x, section !== 'other');
+    }
+  });
   // Prose postings, or prose around the sections: classify each sentence by its wording.
   for (const s of loose) {
     const item = stripBullet(s);

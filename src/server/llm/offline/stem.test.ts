@@ -16,6 +16,11 @@ const FAMILIES = [
   ['organisation', 'organization', 'organised', 'organized'],
   ['built', 'building', 'build'],
   ['colour', 'color'],
+  ['leadership', 'leader', 'led', 'leading'],
+  ['supervisor', 'supervised', 'supervision'],
+  ['administer', 'administered', 'administration'],
+  ['ownership', 'owner', 'owned'],
+  ['mentorship', 'mentoring', 'mentor'],
 ];
 
 const UNRELATED = [
@@ -30,6 +35,13 @@ const UNRELATED = [
   ['test', 'testament'],
   ['design', 'desire'],
   ['hour', 'honour'],
+  ['leadership', 'leash'],
+  ['leader', 'load'],
+  ['owner', 'owe'],
+  ['supervisor', 'super'],
+  ['partnership', 'part'],
+  ['teacher', 'tea'],
+  ['trainer', 'trail'],
 ];
 
 describe('stemmer', () => {

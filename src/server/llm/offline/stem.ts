@@ -54,6 +54,41 @@ const IRREGULAR: Record<string, string> = {
 };
 
 /**
+ * Derived forms that Porter2 leaves apart from their family, mapped to a member it stems like
+ * the rest: "leadership" and "leader" meet "led" and "leading", "supervisor" meets "supervised".
+ * Whole words only, listed one by one, so no rule reaches an unrelated word ("load", "leash").
+ */
+const DERIVED: Record<string, string> = {
+  leadership: 'lead',
+  leaderships: 'lead',
+  leader: 'lead',
+  leaders: 'lead',
+  ownership: 'own',
+  owner: 'own',
+  owners: 'own',
+  mentorship: 'mentor',
+  mentorships: 'mentor',
+  supervisor: 'supervise',
+  supervisors: 'supervise',
+  supervision: 'supervise',
+  supervised: 'supervise',
+  supervising: 'supervise',
+  supervises: 'supervise',
+  administer: 'administration',
+  administers: 'administration',
+  administered: 'administration',
+  administering: 'administration',
+  trainer: 'train',
+  trainers: 'train',
+  teacher: 'teach',
+  teachers: 'teach',
+  researcher: 'research',
+  researchers: 'research',
+  partnership: 'partner',
+  partnerships: 'partner',
+};
+
+/**
  * British spellings folded into American ones before stemming, so "analysed" meets "analyzed",
  * "organisation" meets "organization" and "colour" meets "color". Each rule needs a few letters
  * before the suffix, so short words ("rise", "wise", "hour", "your") are left alone.
@@ -70,7 +105,7 @@ const CACHE_LIMIT = 50_000;
 
 /**
  * The one stemmer of the offline engine, the match analysis and the grounding check (so they
- * agree on what counts as the same word): irregular past forms, then British → American
+ * agree on what counts as the same word): derived and irregular forms, then British → American
  * spelling, then Porter2 (Snowball English). Tech spellings (c++, node.js, ci/cd) and tokens
  * with digits stay as written. Deterministic; expects a lower-cased word.
  */
@@ -79,7 +114,7 @@ export function stem(word: string): string {
   if (word.includes('-')) return word.split('-').map(stem).join('-');
   const hit = cache.get(word);
   if (hit !== undefined) return hit;
-  let w = IRREGULAR[word] ?? word;
+  let w = DERIVED[word] ?? IRREGULAR[word] ?? word;
   for (const [re, to] of SPELLING) w = w.replace(re, to);
   const out = porter2(w);
   if (cache.size >= CACHE_LIMIT) cache.clear();
