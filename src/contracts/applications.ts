@@ -26,6 +26,15 @@ export const application = z
   .meta({ id: 'Application' });
 export type Application = z.infer<typeof application>;
 
+/**
+ * A list item without the long texts (the job description, up to 100,000 characters, and the
+ * notes): what a board or a table shows. `GET /applications?fields=summary`.
+ */
+export const applicationSummary = application
+  .omit({ job_description: true, notes: true })
+  .meta({ id: 'ApplicationSummary' });
+export type ApplicationSummary = z.infer<typeof applicationSummary>;
+
 const fields = {
   company_name: requiredText(200),
   role_title: requiredText(200),
@@ -69,13 +78,21 @@ export const listApplicationsQuery = z.strictObject({
   q: text(200)
     .optional()
     .describe(
-      'Words in web-search syntax (English stemming) over company, role, description and notes, ' +
-        'or a substring of the company name or role title',
+      'Words in web-search syntax (English stemming; Chinese, Japanese and Korean words found ' +
+        'inside longer runs) over company, role, description and notes, or a substring of the ' +
+        'company name or role title',
     ),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
   sort: applicationSort.default('created_at'),
   order: z.enum(['asc', 'desc']).default('desc'),
+  fields: z
+    .enum(['full', 'summary'])
+    .optional()
+    .describe(
+      'full (the default): every field of each application; summary: without job_description and notes ' +
+        '(ApplicationSummary), for boards and tables',
+    ),
 });
 export type ListApplicationsQuery = z.infer<typeof listApplicationsQuery>;
 

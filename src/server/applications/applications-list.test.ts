@@ -81,6 +81,42 @@ for (const kind of dbKinds()) {
       assert.deepEqual([empty.items.length, empty.total], [0, 5]);
     });
 
+    test('when the list asks for fields=summary, then the same page comes back without the description and notes', async () => {
+      const u = await s.register();
+      for (const c of ['Acme', 'Globex', 'Initech']) {
+        await create(u.token, {
+          company_name: c,
+          location: 'Berlin',
+          job_url: 'https://jobs.example.com/1',
+          job_description: `${c} is hiring. `.padEnd(3000, 'Long description. '),
+          notes: 'Private notes.'.repeat(50),
+        });
+      }
+      const query = '?q=hiring&sort=company_name&order=asc&limit=2';
+      const fullRes = await s.request('GET', `/api/v1/applications${query}`, { token: u.token });
+      const summaryRes = await s.request('GET', `/api/v1/applications${query}&fields=summary`, {
+        token: u.token,
+      });
+      assert.equal(summaryRes.status, 200, summaryRes.text);
+      const full = fullRes.body;
+      const summary = summaryRes.body;
+      assert.deepEqual(
+        summary.items,
+        full.items.map(({ job_description, notes, ...rest }: Record<string, unknown>) => {
+          assert.equal(typeof job_description, 'string');
+          assert.equal(typeof notes, 'string');
+          return rest;
+        }),
+      );
+      assert.deepEqual(
+        [summary.total, summary.limit, summary.offset],
+        [full.total, full.limit, full.offset],
+      );
+      assert.ok(summaryRes.text.length * 10 < fullRes.text.length, 'the long texts were the bulk');
+      const explicit = await list(u.token, `${query}&fields=full`);
+      assert.deepEqual(explicit, full, 'fields=full is the default');
+    });
+
     test('when list parameters are out of range or unknown, then 400 names them', async () => {
       const u = await s.register();
       const cases: [string, string][] = [
@@ -92,6 +128,7 @@ for (const kind of dbKinds()) {
         ['status=ghosted', 'status'],
         [`q=${'q'.repeat(201)}`, 'q'],
         ['user_id=x', 'user_id'],
+        ['fields=brief', 'fields'],
       ];
       for (const [query, field] of cases) {
         const res = await s.request('GET', `/api/v1/applications?${query}`, { token: u.token });

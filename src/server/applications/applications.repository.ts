@@ -1,6 +1,7 @@
 import type {
   Application,
   ApplicationStatus,
+  ApplicationSummary,
   CreateApplication,
   ListApplicationsQuery,
   UpdateApplication,
@@ -11,6 +12,9 @@ import { toWebsearch } from '../search/cjk.ts';
 // Never `search` (a generated tsvector) nor user_id.
 const COLUMNS = `id, name, company_name, role_title, job_description, job_url, location, status,
   notes, created_at, updated_at`;
+// ApplicationSummary: the list without its long texts (job_description, notes).
+const SUMMARY_COLUMNS = `id, name, company_name, role_title, job_url, location, status,
+  created_at, updated_at`;
 
 // Whitelisted ORDER BY expressions; the sort parameter never reaches the SQL text otherwise.
 // lower(company_name) matches the applications_user_company index.
@@ -43,7 +47,7 @@ export async function list(
   tx: Tx,
   userId: string,
   q: ListApplicationsQuery,
-): Promise<{ items: Application[]; total: number }> {
+): Promise<{ items: Application[] | ApplicationSummary[]; total: number }> {
   const params: unknown[] = [userId];
   const where = ['user_id = $1'];
   if (q.status) {
@@ -64,13 +68,13 @@ export async function list(
     params,
   );
   params.push(q.limit, q.offset);
-  const { rows } = await tx.query<Application>(
-    `SELECT ${COLUMNS} FROM applications WHERE ${filter}
+  const { rows } = await tx.query<Application | ApplicationSummary>(
+    `SELECT ${q.fields === 'summary' ? SUMMARY_COLUMNS : COLUMNS} FROM applications WHERE ${filter}
       ORDER BY ${SORT_SQL[q.sort]} ${dir}, id ${dir}
       LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
-  return { items: rows, total: count.rows[0]?.total ?? 0 };
+  return { items: rows as Application[] | ApplicationSummary[], total: count.rows[0]?.total ?? 0 };
 }
 
 export async function find(tx: Tx, userId: string, id: string): Promise<Application | undefined> {

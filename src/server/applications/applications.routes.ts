@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   application,
   applicationEvents,
+  applicationSummary,
   createApplicationBody,
   listApplicationsQuery,
   updateApplicationBody,
@@ -26,9 +27,10 @@ export function applicationsRoutes(app: ApiApp, deps: AppDeps): void {
         summary: 'Your applications: filter, search, sort and page',
         description:
           '`q` matches words (web-search syntax, English stemming) in the company, role, job ' +
-          'description and notes, or any substring of the company name or role title.',
+          'description and notes, or any substring of the company name or role title. ' +
+          '`fields=summary` leaves out job_description and notes (ApplicationSummary items).',
         querystring: listApplicationsQuery,
-        response: { 200: page(application), ...errors },
+        response: { 200: page(z.union([application, applicationSummary])), ...errors },
       },
     },
     (req) => service.list(authOf(req), req.query),

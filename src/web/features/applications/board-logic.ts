@@ -1,6 +1,6 @@
 import {
   applicationStatus,
-  type Application,
+  type ApplicationSummary,
   type ApplicationStatus,
 } from '../../../contracts/applications.ts';
 
@@ -14,11 +14,13 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   offer: 'Offer',
 };
 
-export type Columns = Record<ApplicationStatus, Application[]>;
+export type Columns = Record<ApplicationStatus, ApplicationSummary[]>;
 
 /** One column per status, in the order the API lists statuses, cards in the given order. */
-export function toColumns(apps: readonly Application[]): Columns {
-  const columns = Object.fromEntries(STATUSES.map((s) => [s, [] as Application[]])) as Columns;
+export function toColumns(apps: readonly ApplicationSummary[]): Columns {
+  const columns = Object.fromEntries(
+    STATUSES.map((s) => [s, [] as ApplicationSummary[]]),
+  ) as Columns;
   for (const a of apps) columns[a.status].push(a);
   return columns;
 }

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type {
   Application,
   ApplicationEvent,
+  ApplicationSummary,
   CreateApplication,
   ListApplicationsQuery,
   UpdateApplication,
@@ -15,14 +16,20 @@ export interface Page<T> {
   offset: number;
 }
 
-export type ListQuery = Partial<ListApplicationsQuery>;
+export type ListQuery = Omit<Partial<ListApplicationsQuery>, 'fields'>;
 
+/**
+ * A page of applications without their long texts (fields=summary): the board and the table
+ * show company, role, status and dates, and the descriptions were most of the payload.
+ */
 export const listApplications = (q: ListQuery, signal?: AbortSignal) =>
-  api<Page<Application>>('GET', `/applications${qs({ ...q })}`, { signal });
+  api<Page<ApplicationSummary>>('GET', `/applications${qs({ ...q, fields: 'summary' })}`, {
+    signal,
+  });
 
 /** Every application (the board shows them all): pages of 100, the API's maximum. */
-export async function listAllApplications(signal?: AbortSignal): Promise<Application[]> {
-  const all: Application[] = [];
+export async function listAllApplications(signal?: AbortSignal): Promise<ApplicationSummary[]> {
+  const all: ApplicationSummary[] = [];
   for (let offset = 0; ; offset += 100) {
     const page = await listApplications({ limit: 100, offset, sort: 'updated_at' }, signal);
     all.push(...page.items);

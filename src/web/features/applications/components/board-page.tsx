@@ -10,7 +10,7 @@ import {
   type MouseEvent,
 } from 'react';
 import { Link, useNavigate, type NavigateFunction } from 'react-router';
-import type { Application, ApplicationStatus } from '../../../../contracts/applications.ts';
+import type { ApplicationSummary, ApplicationStatus } from '../../../../contracts/applications.ts';
 import { cn } from '../../../components/ui/cn.ts';
 import {
   Alert,
@@ -36,7 +36,7 @@ const DRAG_TYPE = 'application/x-jobforge-application';
 type Move = (id: string, to: ApplicationStatus, opts?: { refocus?: boolean }) => void;
 
 /** Alt+← / Alt+→ on a card moves it to the neighbouring column (the select is the other way). */
-function keyMove(e: KeyboardEvent, app: Application, onMove: Move): void {
+function keyMove(e: KeyboardEvent, app: ApplicationSummary, onMove: Move): void {
   if (!e.altKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
   // Alt+← is also the browser's Back: the card takes the keys while it has focus.
   e.preventDefault();
@@ -53,7 +53,7 @@ const BoardCard = memo(function BoardCard({
   onMove,
   focusRef,
 }: {
-  app: Application;
+  app: ApplicationSummary;
   onMove: Move;
   /** The id of a card that moved by keyboard: it remounts in its new column and takes focus back. */
   focusRef: { current: string | null };
@@ -140,7 +140,7 @@ const Column = memo(function Column({
   focusRef,
 }: {
   status: ApplicationStatus;
-  apps: Application[];
+  apps: ApplicationSummary[];
   onMove: Move;
   focusRef: { current: string | null };
 }) {
