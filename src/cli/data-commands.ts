@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { migrate } from '../server/db/migrate.ts';
 import type { BackupSummary } from '../server/ops/backup.service.ts';
-import { backupDatabase, restoreDatabase } from '../server/ops/backup.service.ts';
+import { backupDatabase, migrateAndRestore } from '../server/ops/backup.service.ts';
 import { withOperatorDatabase } from './operator-database.ts';
 
 const perTable = (s: BackupSummary) => s.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
@@ -42,12 +42,11 @@ export function registerDataCommands(program: Command): void {
     .command('restore')
     .argument('<file>', 'a file written by `jobforge backup`, from PGlite or PostgreSQL')
     .description(
-      'load a backup into an empty database, in one transaction (applies migrations first; stop the server first on PGlite)',
+      'load a backup into an empty database, in one transaction (refuses a database holding data before changing it, then applies migrations; stop the server first on PGlite)',
     )
     .action((file: string) =>
       withOperatorDatabase(async (db) => {
-        await migrate(db);
-        const summary = await restoreDatabase(db, path.resolve(file));
+        const summary = await migrateAndRestore(db, path.resolve(file));
         console.log(
           `Restored ${total(summary)} rows (schema ${summary.schemaVersion}, backed up from ${summary.header.database} at ${summary.header.created_at}) from ${file}: ${perTable(summary)}.`,
         );

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { z } from 'zod';
 import type { Database, Tx } from '../db/database.ts';
-import { schemaVersionIn } from '../db/migrate.ts';
+import { migrate, schemaVersionIn } from '../db/migrate.ts';
 import * as repo from './backup.repository.ts';
 import type { BackupTable } from './backup.repository.ts';
 import { OperatorError } from './errors.ts';
@@ -120,6 +120,31 @@ async function* backupLines(
   }
   yield `${JSON.stringify({ end: true, rows: Object.fromEntries(counts.map((c) => [c.name, c.rows])) })}\n`;
 }
+
+/**
+ * `jobforge restore`: refuses a database that holds user data before changing anything (an older
+ * database is not upgraded first and then refused), then applies the migrations and restores.
+ * restoreDatabase() checks emptiness again, under its lock, in the restoring transaction.
+ */
+export async function migrateAndRestore(
+  db: Database,
+  file: string,
+  opts: BackupOptions & { migrationsDir?: string } = {},
+): Promise<BackupSummary & { header: BackupHeader }> {
+  // The backed-up tables that exist, whatever the schema version (none in a new database).
+  const occupied = await db.asOwner(async (tx) =>
+    repo.nonEmptyTables(tx, await repo.backupTables(tx)),
+  );
+  if (occupied.length > 0) throw targetNotEmpty(occupied);
+  await migrate(db, opts.migrationsDir);
+  return restoreDatabase(db, file, opts);
+}
+
+const targetNotEmpty = (occupied: string[]) =>
+  new OperatorError(
+    'restore_target_not_empty',
+    `Refusing to restore into a database that already holds data (in ${occupied.join(', ')}). Restore into a new, empty database.`,
+  );
 
 /**
  * Loads a backup into this database in one transaction: all of it or nothing. The database must
@@ -251,12 +276,7 @@ async function prepareTarget(
   }
   await repo.lockForRestore(tx, tables);
   const occupied = await repo.nonEmptyTables(tx, tables);
-  if (occupied.length > 0) {
-    throw new OperatorError(
-      'restore_target_not_empty',
-      `Refusing to restore into a database that already holds data (in ${occupied.join(', ')}). Restore into a new, empty database.`,
-    );
-  }
+  if (occupied.length > 0) throw targetNotEmpty(occupied);
   return { schemaVersion, tables };
 }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { dbKinds, type DbKind } from '../../../test/helpers/databases.ts';
+import { createTestDatabase, dbKinds, type DbKind } from '../../../test/helpers/databases.ts';
 import {
   AWKWARD_TEXT,
   openMigratedDatabase,
@@ -13,8 +13,10 @@ import {
   type MigratedDatabase,
 } from '../../../test/helpers/tenant-data.ts';
 import type { Database } from '../db/database.ts';
+import { openDatabase } from '../db/index.ts';
+import { MIGRATIONS_DIR, migrate, readMigrations } from '../db/migrate.ts';
 import { backupTables, dependencyOrder } from './backup.repository.ts';
-import { backupDatabase, restoreDatabase } from './backup.service.ts';
+import { backupDatabase, migrateAndRestore, restoreDatabase } from './backup.service.ts';
 import { OperatorError } from './errors.ts';
 
 /**
@@ -184,6 +186,69 @@ describe('backup and restore', () => {
     });
     assert.deepEqual(await snapshot(m.db), before);
   });
+
+  /** A new database migrated to one version before the latest (the last migration left out). */
+  async function openOlderDatabase(kind: DbKind) {
+    const test = await createTestDatabase(kind);
+    const db = await openDatabase(test.config.database);
+    const older = await fs.mkdtemp(path.join(dir, 'older-migrations-'));
+    const all = await readMigrations();
+    for (const f of (await fs.readdir(MIGRATIONS_DIR)).sort().slice(0, all.length - 1)) {
+      await fs.copyFile(path.join(MIGRATIONS_DIR, f), path.join(older, f));
+    }
+    await migrate(db, older);
+    const versions = () =>
+      db.asOwner(async (tx) => {
+        const { rows } = await tx.query<{ version: number }>(
+          'SELECT version FROM schema_migrations ORDER BY version',
+        );
+        return rows.map((r) => r.version);
+      });
+    assert.deepEqual(
+      await versions(),
+      all.slice(0, -1).map((m) => m.version),
+    );
+    return {
+      db,
+      versions,
+      latest: all.at(-1)!.version,
+      drop: async () => {
+        await db.close();
+        await test.drop();
+      },
+    };
+  }
+
+  for (const kind of dbKinds()) {
+    test(`when jobforge restore targets an older ${kind} database holding data, then it refuses before migrating it`, async () => {
+      const older = await openOlderDatabase(kind);
+      try {
+        await seedUser(older.db, 'older');
+        const before = await older.versions();
+        await assert.rejects(migrateAndRestore(older.db, sources.get(kind)!.file), (err: Error) => {
+          assert.ok(err instanceof OperatorError);
+          assert.equal(err.code, 'restore_target_not_empty');
+          assert.match(err.message, /already holds data \(in users\)/);
+          return true;
+        });
+        assert.deepEqual(await older.versions(), before, 'schema_migrations did not change');
+      } finally {
+        await older.drop();
+      }
+    });
+
+    test(`when jobforge restore targets an older empty ${kind} database, then it migrates it and restores`, async () => {
+      const older = await openOlderDatabase(kind);
+      try {
+        const summary = await migrateAndRestore(older.db, sources.get(kind)!.file);
+        assert.equal(summary.schemaVersion, older.latest);
+        assert.equal((await older.versions()).at(-1), older.latest);
+        assert.deepEqual(await snapshot(older.db), await snapshot(sources.get(kind)!.m.db));
+      } finally {
+        await older.drop();
+      }
+    });
+  }
 
   test('when the backup is from a newer or older schema, then restore refuses and says which', async () => {
     const [kind] = dbKinds();
