@@ -204,8 +204,8 @@ export function coverLetter(inputs: DraftInputs): string {
       ? [
           `I will be candid: my resume does not show ${missing
             .slice(0, 2)
-            .map((r) => `“${r.text}”`)
-            .join(' or ')}. I would be glad to discuss how I would close that gap.`,
+            .map((r, i, all) => (i === all.length - 1 ? quote(r.text) : `“${r.text}”`))
+            .join(' or ')} I would be glad to discuss how I would close that gap.`,
         ]
       : []),
     'Thank you for your time and consideration. I would welcome the chance to talk.',

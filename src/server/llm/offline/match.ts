@@ -88,7 +88,10 @@ export function matchResume(posting: PostingAnalysis, resume: string): MatchAnal
         : terms.length > 0
           ? termHits.length / terms.length
           : 0;
-    const status = coverage >= 0.6 ? 'met' : coverage > 0 ? 'partial' : 'missing';
+    // Without named skills, one shared word of many ("business" in a long sentence about
+    // urgency) is chance, not a partial match.
+    const partialAt = skills.length > 0 ? Number.EPSILON : 0.25;
+    const status = coverage >= 0.6 ? 'met' : coverage >= partialAt ? 'partial' : 'missing';
     const ranked = lines
       .map((line, i) => ({
         line,

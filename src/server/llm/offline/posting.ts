@@ -18,35 +18,40 @@ export interface PostingAnalysis {
   about: string[];
 }
 
-type Section = 'responsibilities' | 'must' | 'nice' | 'about' | 'other';
+type Section = 'responsibilities' | 'must' | 'nice' | 'about' | 'other' | 'skip' | 'form';
 
-// Headings in English, German, French and Spanish; the first match wins.
+// Headings in English, German, French and Spanish; the first match wins. What follows a
+// benefits heading is neither a duty nor a requirement ('skip'); an application form's
+// questions ("Do you have:", "Preferred office?") look like headings, so only a markdown
+// heading ends a form.
 const HEADINGS: [RegExp, Section][] = [
+  [/apply for this (job|position|role)|application form|submit (your |an )?application/i, 'form'],
+  [
+    /benefit|we offer|perks|salary|compensation|wir bieten|nous offrons|ofrecemos|how to apply|equal (employment )?opportunity|self-identif/i,
+    'skip',
+  ],
   [
     /nice[- ]to[- ]have|bonus|preferred|plus if|a plus|wünschenswert|von vorteil|atout|deseable/i,
     'nice',
   ],
   [
-    /requirement|qualification|must[- ]have|what you (bring|need|have)|who you are|about you\b|you have|profile|skills|anforderungen|ihr profil|profil|exigences|requisitos/i,
+    /requirement|qualification|must[- ]have|what you(['’]ll)? (bring|need|have)|who you are|about you\b|you have|^(your |the |candidate |ideal )?profile$|skills|anforderungen|ihr profil|^profil$|exigences|requisitos/i,
     'must',
   ],
   [
-    /responsibilit|what you('ll| will) do|the role|your (job|tasks|day)|duties|aufgaben|missions|responsabilidades|funciones/i,
+    /responsibilit|what you(['’]ll| will) do|the role|your (job|tasks|day)|duties|aufgaben|missions|responsabilidades|funciones/i,
     'responsibilities',
   ],
   [/about (us|the company)|who we are|über uns|qui sommes|sobre nosotros/i, 'about'],
-  [
-    /benefit|we offer|perks|salary|compensation|wir bieten|nous offrons|ofrecemos|how to apply/i,
-    'other',
-  ],
 ];
 
+// "Bonus" alone is pay more often than a wish ("bonus programs"): only "a bonus" is one.
 const NICE_WORDS =
-  /\b(nice to have|a plus|bonus|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
+  /\b(nice to have|a plus|(is |as )?a bonus|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
 const MUST_WORDS =
   /\b(experience (with|in)|knowledge of|proficien|familiar|you have|required|must|degree|license|licen[cs]ed|certifi|fluent|erfahrung|kenntnisse|expérience|experiencia)\b/i;
 const DUTY_WORDS =
-  /\b(you will|you'll|responsible for|own the|build|lead|manage|develop|design|deliver)\b/i;
+  /\b(you will|you['’]ll|responsible for|own the|build|lead|manage|develop|design|deliver)\b/i;
 
 const SALARY =
   /(?:(?:CHF|EUR|USD|GBP)\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?)?|[$€£]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?[$€£]?\s?\d[\d,.]*\s?[kK]?)?|\d[\d,.]*\s?[kK]?\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?\s?(?:€|EUR|USD|GBP|CHF)|\d[\d,.]*\s?(?:€|EUR|USD|GBP|CHF))(?:\s*(?:per|\/|a|pro)\s*(?:year|yr|annum|hour|hr|month|jahr|stunde))?/i;
@@ -65,7 +70,8 @@ function headingOf(line: string): Section | undefined {
 /** "Responsibilities: …" inside a paragraph: a label the headings know, then its content. */
 function labelOf(sentence: string): { section: Section; rest: string } | undefined {
   const m = /^([\p{L}][\p{L} '’&/-]{1,40}):\s+(\S.*)$/u.exec(sentence);
-  if (!m || m[1]!.trim().split(/\s+/).length > 4) return undefined;
+  // Four words at most, and no camelCase keys of structured data ("experienceRequirements").
+  if (!m || m[1]!.trim().split(/\s+/).length > 4 || /\p{Ll}\p{Lu}/u.test(m[1]!)) return undefined;
   for (const [re, section] of HEADINGS) if (re.test(m[1]!)) return { section, rest: m[2]! };
   return undefined;
 }
@@ -128,7 +134,11 @@ export function analyzePosting(job: {
   location: string | null;
   description: string;
 }): PostingAnalysis {
-  const text = cleanText(job.description);
+  const text = cleanText(job.description)
+    // Front matter of a saved page (YAML between "---" lines) is metadata, not the posting.
+    .replace(/^---\n[\s\S]*?\n---(\n|$)/, '')
+    // A heading glued to the end of the previous line by a scraper ("… health## What you need").
+    .replace(/(\S)(#{2,6} )/g, '$1\n$2');
   const responsibilities: string[] = [];
   const requirements: Requirement[] = [];
   const about: string[] = [];
@@ -163,7 +173,23 @@ export function analyzePosting(job: {
       case 'other':
         loose.push(...(bullet ? [item] : sentences(item)));
         break;
+      case 'skip':
+      case 'form':
+        break;
     }
+  };
+  /** A labelled run: duties split at commas, requirements at semicolons (commas join "A, B or C"). */
+  const addLabelled = (label: { section: Section; rest: string }) => {
+    section = label.section;
+    sawSections = true;
+    const rest = label.rest.replace(/[.;]$/, '');
+    const items =
+      section === 'responsibilities'
+        ? rest.split(/\s*[,;]\s*/).map((x) => x.replace(/^and\s+/, ''))
+        : section === 'must' || section === 'nice'
+          ? rest.split(/\s*;\s*/)
+          : [label.rest];
+    for (const x of items.map((x) => x.trim()).filter(Boolean)) add(x, section !== 'other');
   };
   lines.forEach((line, i) => {
     if (!line.trim()) {
@@ -173,6 +199,7 @@ export function analyzePosting(job: {
     const heading = headingOf(line);
     const wasBlank = blank;
     blank = false;
+    if (section === 'form' && !/^#+\s/.test(line)) return;
     if (heading) {
       section = heading;
       sawSections = true;
@@ -187,7 +214,15 @@ export function analyzePosting(job: {
       section = 'other';
       sawBullet = false;
     }
-    if (bullet) return add(item, true);
+    if (bullet) {
+      // "- Qualifications: …" under a job's heading: the label decides for this bullet only.
+      const label = labelOf(item);
+      if (!label) return add(item, true);
+      const outer = section;
+      addLabelled(label);
+      section = outer;
+      return;
+    }
     // "Responsibilities: a, b, c. Salary: …": each labelled sentence is a small section.
     const parts = sentences(item);
     if (!parts.some((p) => labelOf(p))) {
@@ -196,20 +231,8 @@ export function analyzePosting(job: {
     }
     for (const part of parts) {
       const label = labelOf(part);
-      if (!label) {
-        add(part, false);
-        continue;
-      }
-      section = label.section;
-      sawSections = true;
-      const rest = label.rest.replace(/[.;]$/, '');
-      const items =
-        section === 'responsibilities'
-          ? rest.split(/\s*[,;]\s*(?:and\s+)?|\s+and\s+(?=\p{Ll}+\b)/u)
-          : section === 'must' || section === 'nice'
-            ? rest.split(/\s*;\s*/)
-            : [label.rest];
-      for (const x of items.map((x) => x.trim()).filter(Boolean)) add(x, section !== 'other');
+      if (label) addLabelled(label);
+      else add(part, false);
     }
   });
   // Prose postings, or prose around the sections: classify each sentence by its wording.

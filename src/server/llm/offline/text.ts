@@ -53,6 +53,8 @@ export const stripBullet = (line: string) => line.replace(BULLET, '').trim();
 export const stripMarkdown = (line: string) =>
   stripBullet(line.replace(/^#+\s*/, ''))
     .replace(/\*\*|__/g, '')
+    // Single-star emphasis ("— *2016 – 2020*"); a lone star (a footnote, "5*") stays.
+    .replace(/(^|[\s(])\*(\S(?:[^*]*\S)?)\*(?=$|[\s).,;:])/g, '$1$2')
     .trim();
 
 const STOPWORDS = new Set(

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { checkGrounding } from '../../match/grounding.ts';
+import { analyze, coverLetter, researchReport, tailoredResume } from './drafts.ts';
+import type { DraftInputs } from './inputs.ts';
+import { matchResume } from './match.ts';
+import { analyzePosting } from './posting.ts';
+
+/**
+ * Shapes real postings come in (saved pages with front matter, scraped career sites with a
+ * heading glued to a line and an application form below, job boards listing several openings):
+ * our own texts, written in those shapes.
+ */
+const job = (description: string, company = 'Acme Health') => ({
+  company,
+  role: 'Engineer',
+  location: null,
+  description,
+});
+const texts = (reqs: { text: string }[]) => reqs.map((r) => r.text);
+
+describe('offline engine on postings as they are found', () => {
+  test('when a saved page starts with front matter and a heading is glued to the end of a bullet, then the metadata is no requirement and the glued heading still starts its section', () => {
+    const p = analyzePosting(
+      job(`---
+position: Site Engineer
+experienceRequirements: seniorLevel
+occupationalCategory: Engineer
+---
+## What you’ll do
+* Run the on-call rotation for the payments platform
+* Mentor engineers and improve system health## What you’ll need
+* 5+ years of experience running Kubernetes in production
+* Strong communication skills## What we offer
+* Performance bonus programs and equity ownership
+* Catered meals and comfortable workspaces`),
+    );
+    assert.deepEqual(p.responsibilities, [
+      'Run the on-call rotation for the payments platform',
+      'Mentor engineers and improve system health',
+    ]);
+    assert.deepEqual(
+      p.requirements.map((r) => [r.text, r.importance]),
+      [
+        ['5+ years of experience running Kubernetes in production', 'must'],
+        ['Strong communication skills', 'must'],
+      ],
+    );
+  });
+
+  test('when an application form follows the posting, then its fields and questions are not requirements', () => {
+    const p = analyzePosting(
+      job(`## Requirements
+- Experience with PostgreSQL
+
+## Apply for this job
+\\*
+indicates a required field
+LinkedIn Profile
+Website
+Do you have:
+a) any business relationship with a competitor of Acme Health
+Select...
+What is your preferred office location?\\*
+Select...
+Will you now (or in the future) require visa sponsorship?\\*
+
+### Equal Employment Opportunity Information
+Self-identifying is voluntary and you must not feel obliged to answer.`),
+    );
+    assert.deepEqual(texts(p.requirements), ['Experience with PostgreSQL']);
+  });
+
+  test('when a job board lists openings with labelled bullets, then "Qualifications:" bullets are requirements and "Responsibilities:" bullets split into duties', () => {
+    const p = analyzePosting(
+      job(`## Teacher openings
+#### 1. Primary School Teacher
+- Qualifications: Bachelor's degree in Education or related field, teaching certification.
+- Responsibilities: Plan engaging lessons, assess student progress, and meet parents.`),
+    );
+    assert.deepEqual(
+      p.requirements.map((r) => [r.text, r.importance]),
+      [["Bachelor's degree in Education or related field, teaching certification", 'must']],
+    );
+    assert.deepEqual(p.responsibilities, [
+      'Plan engaging lessons',
+      'assess student progress',
+      'meet parents',
+    ]);
+  });
+
+  test('when prose leads into the requirement list, an employment term sits in it, and boilerplate follows a duty list after a blank line, then none of them is a requirement or a duty', () => {
+    const p = analyzePosting(
+      job(`## Duties
+- Monitor patient recovery and care
+- Assist in minor procedures
+Provide care for all patients on the unit.
+
+Each employee is responsible for our service standards: safety, courtesy and effectiveness.
+
+## Requirements
+Acme Health will provide training to candidates who do not have the needed certifications, such as BLS and ACLS.
+
+- Valid nursing license
+- Full-time
+- 3-year initial commitment`),
+    );
+    assert.deepEqual(p.responsibilities, [
+      'Monitor patient recovery and care',
+      'Assist in minor procedures',
+      'Provide care for all patients on the unit.',
+    ]);
+    assert.deepEqual(texts(p.requirements), ['Valid nursing license', '3-year initial commitment']);
+  });
+
+  const resume = `# Sam Rivera
+📧 sam@example.com • 📞 (312) 555-8910 • Chicago, IL, USA
+
+## Experience
+**Registered Nurse, ICU** — *2019 – Present*
+- Cared for critically ill patients on a 20-bed unit
+- Led the unit's business continuity drills
+
+## Education
+Bachelor of Science in Nursing — *2015 – 2019*`;
+
+  test('when a resume has a contact line and emphasis, then evidence never quotes the contact line, drops the emphasis marks, and one chance word is no partial match', () => {
+    const posting = analyzePosting(
+      job(`## Requirements
+- Relocation to the USA
+- ICU experience
+- You work with urgency: we race to grow the business and you get the right things done`),
+    );
+    const m = matchResume(posting, resume);
+    const [relocation, icu, urgency] = m.requirements;
+    assert.equal(relocation!.status, 'missing', JSON.stringify(relocation));
+    assert.deepEqual(icu!.evidence[0], 'Registered Nurse, ICU — 2019 – Present');
+    assert.equal(icu!.status, 'met');
+    assert.equal(urgency!.status, 'missing', JSON.stringify(urgency));
+  });
+
+  test('when the letter admits a missing requirement that ends with a full stop, then no second full stop follows, and the drafts stay grounded', () => {
+    const inputs: DraftInputs = {
+      job: job(`## Requirements
+- ICU experience
+- Relocation to Denver is required.
+`),
+      resume,
+    };
+    const { match } = analyze(inputs);
+    assert.equal(match.requirements[1]!.status, 'missing');
+    const letter = coverLetter(inputs);
+    assert.match(
+      letter,
+      /does not show “Relocation to Denver is required\.” I would be glad to discuss/,
+    );
+    assert.doesNotMatch(letter, /[.!?]”\./);
+    const report = researchReport(inputs);
+    assert.deepEqual(checkGrounding(tailoredResume({ ...inputs, report }), resume).ungrounded, []);
+  });
+});
