@@ -4,7 +4,7 @@ import { checkGrounding } from '../../match/grounding.ts';
 import { analyze, coverLetter, researchReport, tailoredResume } from './drafts.ts';
 import type { DraftInputs } from './inputs.ts';
 import { matchResume } from './match.ts';
-import { analyzePosting } from './posting.ts';
+import { analyzePosting, skillsIn } from './posting.ts';
 
 /**
  * Shapes real postings come in (saved pages with front matter, scraped career sites with a
@@ -111,6 +111,61 @@ Acme Health will provide training to candidates who do not have the needed certi
       'Provide care for all patients on the unit.',
     ]);
     assert.deepEqual(texts(p.requirements), ['Valid nursing license', '3-year initial commitment']);
+  });
+
+  test('when the whole posting sits in YAML front matter blocks, then the blocks are read as sections, folded lines joined to their bullet, and one-line values ignored', () => {
+    const p = analyzePosting(
+      job(`---
+role: Delivery Driver
+job-type: full time
+responsibilities_markdown: >-
+  * Deliver finished furniture safely to client locations
+  using company vans.
+
+  * Inspect vehicles before&nbsp;each trip.
+requirements_markdown: >-
+  * Class "B" driver's license with a clean driving record
+
+  * Must be able to lift 50 lbs
+---
+`),
+    );
+    assert.deepEqual(p.responsibilities, [
+      'Deliver finished furniture safely to client locations using company vans.',
+      'Inspect vehicles before each trip.',
+    ]);
+    assert.deepEqual(texts(p.requirements), [
+      'Class "B" driver\'s license with a clean driving record',
+      'Must be able to lift 50 lbs',
+    ]);
+  });
+
+  test('when a page has TOML front matter, escaped numbered items, an emphasised colon heading and shouted labels, then each is read for what it is', () => {
+    const p = analyzePosting(
+      job(`+++
+title = "Now hiring an Accounting Specialist"
+date = 2019-08-30
++++
+**Qualifications:**
+1\\. Bachelor’s degree in Accounting
+2\\. Experience with multiple entities is a huge plus
+
+**Who may apply:**
+Anyone living in Ohio
+
+GENERAL INFORMATION: The position is full-time. TO APPLY: Send a letter to the address below.`),
+    );
+    assert.deepEqual(
+      p.requirements.map((r) => [r.text, r.importance]),
+      [
+        ['Bachelor’s degree in Accounting', 'must'],
+        ['Experience with multiple entities is a huge plus', 'nice'],
+      ],
+    );
+    assert.deepEqual(skillsIn('GENERAL INFORMATION: see below. TO APPLY: write to HR. EAD XML'), [
+      'ead',
+      'xml',
+    ]);
   });
 
   const resume = `# Sam Rivera

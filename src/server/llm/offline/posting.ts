@@ -27,7 +27,7 @@ type Section = 'responsibilities' | 'must' | 'nice' | 'about' | 'other' | 'skip'
 const HEADINGS: [RegExp, Section][] = [
   [/apply for this (job|position|role)|application form|submit (your |an )?application/i, 'form'],
   [
-    /benefit|we offer|perks|salary|compensation|wir bieten|nous offrons|ofrecemos|how to apply|equal (employment )?opportunity|self-identif/i,
+    /benefit|we offer|perks|salary|compensation|wir bieten|nous offrons|ofrecemos|(how )?to apply\b|equal (employment )?opportunity|self-identif/i,
     'skip',
   ],
   [
@@ -43,11 +43,12 @@ const HEADINGS: [RegExp, Section][] = [
     'responsibilities',
   ],
   [/about (us|the company)|who we are|über uns|qui sommes|sobre nosotros/i, 'about'],
+  [/general information|additional information|^notes?$|^contact/i, 'other'],
 ];
 
 // "Bonus" alone is pay more often than a wish ("bonus programs"): only "a bonus" is one.
 const NICE_WORDS =
-  /\b(nice to have|a plus|(is |as )?a bonus|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
+  /\b(nice to have|an? (huge |big |great |real )?plus|(is |as )?a bonus|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
 const MUST_WORDS =
   /\b(experience (with|in)|knowledge of|proficien|familiar|you have|required|must|degree|license|licen[cs]ed|certifi|fluent|erfahrung|kenntnisse|expérience|experiencia)\b/i;
 const DUTY_WORDS =
@@ -57,14 +58,50 @@ const SALARY =
   /(?:(?:CHF|EUR|USD|GBP)\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?)?|[$€£]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?[$€£]?\s?\d[\d,.]*\s?[kK]?)?|\d[\d,.]*\s?[kK]?\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?\s?(?:€|EUR|USD|GBP|CHF)|\d[\d,.]*\s?(?:€|EUR|USD|GBP|CHF))(?:\s*(?:per|\/|a|pro)\s*(?:year|yr|annum|hour|hr|month|jahr|stunde))?/i;
 
 function headingOf(line: string): Section | undefined {
+  // "**Who may apply:**" ends in a colon once its emphasis is gone.
+  const colon = /:$/.test(stripMarkdown(line));
   const bare = stripMarkdown(line).replace(/:$/, '');
   const looksLikeHeading =
     /^#+\s/.test(line) ||
-    /:$/.test(line.trim()) ||
+    colon ||
     (bare.length <= 60 && !/[.!?]$/.test(bare) && !isBullet(line) && bare.split(/\s+/).length <= 6);
   if (!looksLikeHeading) return undefined;
   for (const [re, section] of HEADINGS) if (re.test(bare)) return section;
-  return /^#+\s/.test(line) || /:$/.test(line.trim()) ? 'other' : undefined;
+  return /^#+\s/.test(line) || colon ? 'other' : undefined;
+}
+
+/**
+ * Front matter of a saved page (YAML between "---" lines, TOML between "+++"): one-line values
+ * are metadata (a date, a slug, "occupationalCategory: …"); a block value ("requirements: >-"
+ * and its indented lines) is posting text, kept under its key as a heading. Folded lines join
+ * the item above them unless they start a new bullet.
+ */
+function frontMatterOut(text: string): string {
+  const m = /^\s*(---|\+\+\+)[ \t]*\n([\s\S]*?)\n\1[ \t]*(?:\n|$)/.exec(text);
+  if (!m) return text;
+  const body = text.slice(m[0].length);
+  if (m[1] === '+++') return body;
+  const out: string[] = [];
+  let inBlock = false;
+  for (const line of m[2]!.split('\n')) {
+    const key = /^([\w-]+):\s*([>|][+-]?)?\s*$/.exec(line);
+    if (key) {
+      inBlock = Boolean(key[2]);
+      if (inBlock) out.push('', `## ${key[1]!.replace(/[_-]+/g, ' ').replace(/ markdown$/, '')}`);
+      continue;
+    }
+    if (line.trim() && !/^\s/.test(line)) {
+      inBlock = false;
+      continue;
+    }
+    if (!inBlock) continue;
+    const content = line.trim();
+    if (!content) out.push('');
+    else if (isBullet(content) || out.at(-1) === '' || /^## /.test(out.at(-1) ?? ''))
+      out.push(content);
+    else out[out.length - 1] += ` ${content}`;
+  }
+  return `${out.join('\n').trim()}\n\n${body}`.trim();
 }
 
 /** "Responsibilities: …" inside a paragraph: a label the headings know, then its content. */
@@ -117,7 +154,9 @@ export function skillsIn(text: string): string[] {
       return false;
     return AMBIGUOUS[s]?.test(text) ?? true;
   });
-  const acronyms = (text.match(/\b[A-Z][A-Z0-9&]{1,5}\b/g) ?? []).filter(
+  // Shouted labels ("TO APPLY:", "GENERAL INFORMATION:") are not acronyms.
+  const unlabelled = text.replace(/\b[A-Z][A-Z ]{2,}:/g, ' ');
+  const acronyms = (unlabelled.match(/\b[A-Z][A-Z0-9&]{1,5}\b/g) ?? []).filter(
     (a) => !NOT_SKILLS.test(a),
   );
   const all = [...found, ...acronyms.map((a) => a.toLowerCase())];
@@ -134,11 +173,11 @@ export function analyzePosting(job: {
   location: string | null;
   description: string;
 }): PostingAnalysis {
-  const text = cleanText(job.description)
-    // Front matter of a saved page (YAML between "---" lines) is metadata, not the posting.
-    .replace(/^---\n[\s\S]*?\n---(\n|$)/, '')
+  const text = cleanText(frontMatterOut(job.description.replace(/\r\n?/g, '\n')))
     // A heading glued to the end of the previous line by a scraper ("… health## What you need").
-    .replace(/(\S)(#{2,6} )/g, '$1\n$2');
+    .replace(/(\S)(#{2,6} )/g, '$1\n$2')
+    // Markdown escapes of a saved page: "1\. Degree" is a numbered item, "Name\*" a plain star.
+    .replace(/\\([.*_#()[\]!+-])/g, '$1');
   const responsibilities: string[] = [];
   const requirements: Requirement[] = [];
   const about: string[] = [];
