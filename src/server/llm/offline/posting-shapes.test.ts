@@ -168,6 +168,48 @@ GENERAL INFORMATION: The position is full-time. TO APPLY: Send a letter to the a
     ]);
   });
 
+  test('when a posting is saved as JSON (the JSON Resume job schema), then its arrays are read as sections and its skills as requirements, not its punctuation', () => {
+    const p = analyzePosting(
+      job(
+        JSON.stringify({
+          $schema: 'http://json-schema.org/draft-04/schema#',
+          title: 'Web Developer',
+          description: 'We are looking for a web developer to join our team.',
+          location: { city: 'Lyon', region: 'Auvergne', countryCode: 'FR' },
+          responsibilities: ['Maintain web applications', 'Review pull requests'],
+          qualifications: ['Experience with TypeScript and CSS'],
+          skills: [{ name: 'Databases', level: 'Intermediate', keywords: ['SQL', 'Redis'] }],
+          meta: { version: 'v1.0.0' },
+        }),
+      ),
+    );
+    assert.deepEqual(p.responsibilities, ['Maintain web applications', 'Review pull requests']);
+    assert.deepEqual(texts(p.requirements), [
+      'Experience with TypeScript and CSS',
+      'Databases: SQL, Redis',
+    ]);
+    assert.equal(p.location, 'Lyon, Auvergne, FR');
+  });
+
+  test('when a posting names the company’s money ("a $8T industry", "$10M raised"), then that is no salary; pay still is, and links, underscores and "an asset" read right', () => {
+    const p = analyzePosting(
+      job(`We have $10M raised to shape a $8T industry. Pay: $40 per hour.
+
+## Requirements
+- _You're [disciplined](https://example.com/discipline)_ - you finish what you start
+- A master's degree is an asset`),
+    );
+    assert.equal(p.salary, '$40 per hour');
+    assert.deepEqual(
+      p.requirements.map((r) => [r.text, r.importance]),
+      [
+        ["You're disciplined - you finish what you start", 'must'],
+        ["A master's degree is an asset", 'nice'],
+      ],
+    );
+    assert.equal(analyzePosting(job('Shape a $8T industry with us.')).salary, null);
+  });
+
   const resume = `# Sam Rivera
 📧 sam@example.com • 📞 (312) 555-8910 • Chicago, IL, USA
 

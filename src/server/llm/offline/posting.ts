@@ -48,7 +48,7 @@ const HEADINGS: [RegExp, Section][] = [
 
 // "Bonus" alone is pay more often than a wish ("bonus programs"): only "a bonus" is one.
 const NICE_WORDS =
-  /\b(nice to have|an? (huge |big |great |real )?plus|(is |as )?a bonus|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
+  /\b(nice to have|an? (huge |big |great |real )?plus|(is |as )?a bonus|an asset|(an |is an )?advantage(ous)?|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
 const MUST_WORDS =
   /\b(experience (with|in)|knowledge of|proficien|familiar|you have|required|must|degree|license|licen[cs]ed|certifi|fluent|erfahrung|kenntnisse|expérience|experiencia)\b/i;
 const DUTY_WORDS =
@@ -56,6 +56,65 @@ const DUTY_WORDS =
 
 const SALARY =
   /(?:(?:CHF|EUR|USD|GBP)\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?)?|[$€£]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?[$€£]?\s?\d[\d,.]*\s?[kK]?)?|\d[\d,.]*\s?[kK]?\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?\s?(?:€|EUR|USD|GBP|CHF)|\d[\d,.]*\s?(?:€|EUR|USD|GBP|CHF))(?:\s*(?:per|\/|a|pro)\s*(?:year|yr|annum|hour|hr|month|jahr|stunde))?/i;
+
+/**
+ * The first amount that reads as pay: four digits or more, a "k", or an hourly rate. "$8T
+ * industry" and "$10M raised" are the company's numbers, not a salary.
+ */
+function salaryIn(text: string): string | null {
+  for (const m of text.matchAll(new RegExp(SALARY.source, 'gi'))) {
+    const amount = m[0].trim();
+    const after = text.slice((m.index ?? 0) + m[0].length);
+    if (/^[a-z]/i.test(after) && !/\s$/.test(m[0])) continue;
+    if (/^\s?(million|billion|trillion|[MBT]\b)/i.test(after)) continue;
+    if (
+      (amount.match(/\d/g) ?? []).length >= 4 ||
+      /\d\s?k\b/i.test(amount) ||
+      /hour|hr|stunde/i.test(amount)
+    )
+      return amount;
+  }
+  return null;
+}
+
+/**
+ * A posting saved as JSON (the JSON Resume job schema: title, description, responsibilities,
+ * qualifications, skills with keywords, location) as the markdown the reader expects; other
+ * text is returned as it is.
+ */
+function jsonPostingOut(text: string): string {
+  if (!/^\s*\{/.test(text)) return text;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return text;
+  const out: string[] = [];
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (key.startsWith('$') || key === 'meta') continue;
+    if (/^(description|summary)$/i.test(key) && str(value)) out.push(str(value), '');
+    else if (key === 'location' && value && typeof value === 'object') {
+      const l = value as Record<string, unknown>;
+      const place = [l.city, l.region, l.countryCode].map(str).filter(Boolean);
+      if (place.length > 0) out.push(`Location: ${[...new Set(place)].join(', ')}`, '');
+    } else if (Array.isArray(value)) {
+      const items = value.flatMap((v): string[] => {
+        if (str(v)) return [str(v)];
+        if (!v || typeof v !== 'object') return [];
+        const o = v as Record<string, unknown>;
+        const keywords = Array.isArray(o.keywords) ? o.keywords.map(str).filter(Boolean) : [];
+        return str(o.name)
+          ? [keywords.length > 0 ? `${str(o.name)}: ${keywords.join(', ')}` : str(o.name)]
+          : [];
+      });
+      if (items.length > 0) out.push(`## ${key}`, ...items.map((i) => `- ${i}`), '');
+    }
+  }
+  return out.length > 0 ? out.join('\n') : text;
+}
 
 function headingOf(line: string): Section | undefined {
   // "**Who may apply:**" ends in a colon once its emphasis is gone.
@@ -173,7 +232,7 @@ export function analyzePosting(job: {
   location: string | null;
   description: string;
 }): PostingAnalysis {
-  const text = cleanText(frontMatterOut(job.description.replace(/\r\n?/g, '\n')))
+  const text = cleanText(jsonPostingOut(frontMatterOut(job.description.replace(/\r\n?/g, '\n'))))
     // A heading glued to the end of the previous line by a scraper ("… health## What you need").
     .replace(/(\S)(#{2,6} )/g, '$1\n$2')
     // Markdown escapes of a saved page: "1\. Degree" is a numbered item, "Name\*" a plain star.
@@ -282,14 +341,14 @@ export function analyzePosting(job: {
     else if (DUTY_WORDS.test(item) && !sawSections) responsibilities.push(item);
     else if (new RegExp(`\\b(we|${escapeRe(job.company)})\\b`, 'i').test(item)) about.push(item);
   }
-  const salaryMatch = SALARY.exec(text);
+  const salaryMatch = salaryIn(text);
   const locationLine = /(?:^|\n)\s*(?:location|standort|lieu|ubicación)\s*:\s*([^\n]+)/i.exec(text);
   const remote = /\b(fully remote|remote|hybrid|on-site|onsite)\b[^.\n]*/i.exec(text);
   return {
     role: job.role,
     company: job.company,
     location: job.location ?? locationLine?.[1]?.trim() ?? remote?.[0]?.trim() ?? null,
-    salary: salaryMatch ? salaryMatch[0].trim() : null,
+    salary: salaryMatch,
     responsibilities: dedupe(responsibilities),
     requirements: dedupeBy(requirements, (r) => r.text),
     skills: skillsIn(requirements.map((r) => r.text).join('\n') || text),

@@ -52,9 +52,12 @@ export const isBullet = (line: string) => BULLET.test(line);
 export const stripBullet = (line: string) => line.replace(BULLET, '').trim();
 export const stripMarkdown = (line: string) =>
   stripBullet(line.replace(/^#+\s*/, ''))
+    // Links keep their words ("[disciplined](https://…)" → "disciplined").
+    .replace(/\[([^\]]+)\]\([^)\s]*\)/g, '$1')
     .replace(/\*\*|__/g, '')
-    // Single-star emphasis ("— *2016 – 2020*"); a lone star (a footnote, "5*") stays.
-    .replace(/(^|[\s(])\*(\S(?:[^*]*\S)?)\*(?=$|[\s).,;:])/g, '$1$2')
+    // Single-star or underscore emphasis ("— *2016 – 2020*", "_You're curious_"); a lone
+    // star (a footnote, "5*") or snake_case stays.
+    .replace(/(^|[\s(])([*_])(\S(?:[^*_]*\S)?)\2(?=$|[\s).,;:-])/g, '$1$3')
     .trim();
 
 const STOPWORDS = new Set(
