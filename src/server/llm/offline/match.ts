@@ -91,7 +91,11 @@ export function matchResume(posting: PostingAnalysis, resume: string): MatchAnal
     // Without named skills, one shared word of many ("business" in a long sentence about
     // urgency) is chance, not a partial match.
     const partialAt = skills.length > 0 ? Number.EPSILON : 0.25;
-    const status = coverage >= 0.6 ? 'met' : coverage >= partialAt ? 'partial' : 'missing';
+    const termCoverage = terms.length > 0 ? termHits.length / terms.length : 0;
+    // A long requirement is not met by one skill word in it: "a graduate degree in English
+    // literature" is not met by "English (fluent)".
+    const thin = skills.length > 0 && terms.length >= 5 && termCoverage < 0.34;
+    const status = coverage >= 0.6 && !thin ? 'met' : coverage >= partialAt ? 'partial' : 'missing';
     const ranked = lines
       .map((line, i) => ({
         line,

@@ -210,6 +210,37 @@ GENERAL INFORMATION: The position is full-time. TO APPLY: Send a letter to the a
     assert.equal(analyzePosting(job('Shape a $8T industry with us.')).salary, null);
   });
 
+  test('when a requirement says "must" and names a preference inside it, then it stays a must-have; and one language skill in it does not meet a degree requirement', () => {
+    const posting = analyzePosting(
+      job(
+        'The candidate must hold a graduate degree, with a Ph.D. preferred, in English literature or a closely related field.',
+      ),
+    );
+    assert.deepEqual(
+      posting.requirements.map((r) => r.importance),
+      ['must'],
+    );
+    const m = matchResume(posting, '# Sam\n## Languages\n- English (fluent), Turkish (native)');
+    assert.equal(m.requirements[0]!.status, 'partial', JSON.stringify(m.requirements[0]));
+  });
+
+  test('when duties are listed as bullets before any heading, then the ones opening with a verb are responsibilities and the rest is not invented into one', () => {
+    const p = analyzePosting(
+      job(`We are looking for an accountant to oversee all office accounting tasks, including:
+* Oversee payables and receivables
+* Responsible for managing all audits
+* Tech savvy individual who likes new systems
+
+**Qualifications:**
+- Degree in Accounting`),
+    );
+    assert.deepEqual(p.responsibilities, [
+      'Oversee payables and receivables',
+      'Responsible for managing all audits',
+    ]);
+    assert.deepEqual(texts(p.requirements), ['Degree in Accounting']);
+  });
+
   const resume = `# Sam Rivera
 📧 sam@example.com • 📞 (312) 555-8910 • Chicago, IL, USA
 

@@ -49,8 +49,14 @@ const HEADINGS: [RegExp, Section][] = [
 // "Bonus" alone is pay more often than a wish ("bonus programs"): only "a bonus" is one.
 const NICE_WORDS =
   /\b(nice to have|an? (huge |big |great |real )?plus|(is |as )?a bonus|an asset|(an |is an )?advantage(ous)?|preferred|ideally|desirable|von vorteil|wünschenswert|un plus)\b/i;
+/** "Must hold a graduate degree, a Ph.D. preferred": the must outweighs the preference inside it. */
+const STRONG_MUST = /\b(must|required|requires?|mandatory|essential)\b/i;
+const isNice = (item: string) => NICE_WORDS.test(item) && !STRONG_MUST.test(item);
 const MUST_WORDS =
   /\b(experience (with|in)|knowledge of|proficien|familiar|you have|required|must|degree|license|licen[cs]ed|certifi|fluent|erfahrung|kenntnisse|expérience|experiencia)\b/i;
+/** A duty as a bullet usually opens with its verb ("Oversee payables", "Inspect vehicles"). */
+const IMPERATIVE =
+  /^(responsible for|oversee|update|work with|perform|analy[sz]e|maintain|prepare|support|coordinate|create|ensure|provide|assist|monitor|review|conduct|plan|manage|lead|develop|design|build|deliver|own|run|write|handle|process|track|report|train|teach|install|repair|inspect|serve|drive|collaborate|communicate|implement|respond|resolve|organi[sz]e|schedule|administer|document|research|identify|evaluate|reconcile|negotiate|sell|care for)\b/i;
 const DUTY_WORDS =
   /\b(you will|you['’]ll|responsible for|own the|build|lead|manage|develop|design|deliver)\b/i;
 
@@ -245,7 +251,9 @@ export function analyzePosting(job: {
   // A list ends at a blank line followed by prose: what comes after it is not one more item.
   let sawBullet = false;
   let blank = false;
+  // Loose bullets are remembered as such: a bullet opening with a verb is a duty.
   const loose: string[] = [];
+  const looseBullets = new Set<string>();
   const lines = text.split('\n');
   const add = (item: string, bullet: boolean, leadIn = false) => {
     switch (section) {
@@ -262,13 +270,14 @@ export function analyzePosting(job: {
         }
         requirements.push({
           text: item,
-          importance: section === 'nice' || NICE_WORDS.test(item) ? 'nice' : 'must',
+          importance: section === 'nice' || isNice(item) ? 'nice' : 'must',
         });
         break;
       case 'about':
         about.push(item);
         break;
       case 'other':
+        if (bullet) looseBullets.add(item);
         loose.push(...(bullet ? [item] : sentences(item)));
         break;
       case 'skip':
@@ -334,11 +343,16 @@ export function analyzePosting(job: {
     }
   });
   // Prose postings, or prose around the sections: classify each sentence by its wording.
+  // Duties listed before any heading ("… tasks including:" then bullets) count when the
+  // posting has no section of duties of its own.
+  const noDutySection = responsibilities.length === 0;
   for (const s of loose) {
     const item = stripBullet(s);
-    if (NICE_WORDS.test(item)) requirements.push({ text: item, importance: 'nice' });
+    if (isNice(item)) requirements.push({ text: item, importance: 'nice' });
     else if (MUST_WORDS.test(item)) requirements.push({ text: item, importance: 'must' });
     else if (DUTY_WORDS.test(item) && !sawSections) responsibilities.push(item);
+    else if (noDutySection && looseBullets.has(s) && IMPERATIVE.test(item))
+      responsibilities.push(item);
     else if (new RegExp(`\\b(we|${escapeRe(job.company)})\\b`, 'i').test(item)) about.push(item);
   }
   const salaryMatch = salaryIn(text);
