@@ -184,8 +184,14 @@ const quote = (s: string) => `“${s}”${/[.!?…]$/.test(s) ? '' : '.'}`;
 export function coverLetter(inputs: DraftInputs): string {
   const { posting: p, match: m } = analyze(inputs);
   const met = m.requirements.filter((r) => r.status !== 'missing' && r.evidence.length > 0);
+  // Met before partly met, must-haves before nice-to-haves, and each resume line quoted once:
+  // the letter's three claims are its three best, not one line three times.
+  const rank = (r: (typeof met)[number]) =>
+    (r.status === 'met' ? 0 : 2) + (r.importance === 'must' ? 0 : 1);
+  const quoted = new Set<string>();
   const strongest = [...met]
-    .sort((a, b) => (a.importance === b.importance ? 0 : a.importance === 'must' ? -1 : 1))
+    .sort((a, b) => rank(a) - rank(b))
+    .filter((r) => !quoted.has(r.evidence[0]!) && quoted.add(r.evidence[0]!))
     .slice(0, 3);
   const missing = m.requirements.filter((r) => r.importance === 'must' && r.status === 'missing');
   const name = nameOf(inputs.resume);

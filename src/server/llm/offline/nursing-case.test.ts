@@ -98,6 +98,7 @@ describe('offline engine on a nursing case', () => {
       letter,
       /From my experience: “Cared for 12 patients per shift on a busy surgical ward\.”\n/,
     );
+    assert.match(letter, /From my experience: “Led a team of four nurses on night shifts\.”\n/);
     assert.doesNotMatch(letter, /[.!?]”\./);
     assert.match(letter, /You ask for: “Registered nurse licence”\./);
   });

@@ -267,6 +267,22 @@ Bachelor of Science in Nursing — *2015 – 2019*`;
     assert.equal(urgency!.status, 'missing', JSON.stringify(urgency));
   });
 
+  test('when several requirements share their best evidence and some are only partly met, then the letter quotes each resume line once and met requirements first', () => {
+    const inputs: DraftInputs = {
+      job: job(`## Requirements
+- Valid nursing license in any country
+- Bachelor of Science in Nursing or equivalent
+- Science degree in nursing
+- ICU experience`),
+      resume,
+    };
+    const letter = coverLetter(inputs);
+    const quotes = [...letter.matchAll(/From my experience: “([^”]+)”/g)].map((q) => q[1]);
+    assert.equal(new Set(quotes).size, quotes.length, letter);
+    assert.ok(quotes.includes('Registered Nurse, ICU — 2019 – Present'), letter);
+    assert.doesNotMatch(letter, /You ask for: “Valid nursing license/);
+  });
+
   test('when the letter admits a missing requirement that ends with a full stop, then no second full stop follows, and the drafts stay grounded', () => {
     const inputs: DraftInputs = {
       job: job(`## Requirements
