@@ -52,6 +52,27 @@ const namesSkill = (phrase: string, skill: string) => {
 };
 
 /**
+ * Acronyms and their spelled-out names, both ways: a posting's "EHR" is met by a resume's
+ * "electronic health records". Explicit pairs only, so nothing else is read into an acronym.
+ */
+const ALIASES: [string, string][] = [
+  ['ehr', 'electronic health records'],
+  ['emr', 'electronic medical records'],
+  ['rn', 'registered nurse'],
+  ['crm', 'customer relationship management'],
+  ['ml', 'machine learning'],
+  ['k8s', 'kubernetes'],
+  ['js', 'javascript'],
+  ['ts', 'typescript'],
+  ['postgres', 'postgresql'],
+  ['golang', 'go'],
+];
+const namesOf = (skill: string) => [
+  skill,
+  ...ALIASES.flatMap(([a, b]) => (a === skill ? [b] : b === skill ? [a] : [])),
+];
+
+/**
  * Matches each requirement against the resume: a requirement is met when the resume covers
  * its named skills (or, without skills, most of its content words), partial when it covers
  * some. Evidence is the line covering most of the requirement, rarer and longer words weighing
@@ -65,7 +86,8 @@ export function matchResume(posting: PostingAnalysis, resume: string): MatchAnal
   const resumeStems = new Set(words(resume).map(stem));
   const resumePhrase = cleanText(resume).split('\n').map(stemPhrase).join('|');
   const resumeSkills = new Set(skillsIn(resume));
-  const hasSkill = (s: string) => resumeSkills.has(s) || namesSkill(resumePhrase, s);
+  const hasSkill = (skill: string) =>
+    namesOf(skill).some((s) => resumeSkills.has(s) || namesSkill(resumePhrase, s));
   // A word found on few lines says more than one found on many; a long word more than a short one.
   const weightOf = (t: string) => {
     const df = lineStems.filter((l) => l.has(t)).length;
@@ -103,8 +125,11 @@ export function matchResume(posting: PostingAnalysis, resume: string): MatchAnal
         hits:
           terms.filter((t) => lineStems[i]!.has(t)).reduce((n, t) => n + weightOf(t), 0) +
           2 *
-            skills.filter((s) => line.toLowerCase().includes(s) || namesSkill(linePhrases[i]!, s))
-              .length,
+            skills.filter((skill) =>
+              namesOf(skill).some(
+                (s) => line.toLowerCase().includes(s) || namesSkill(linePhrases[i]!, s),
+              ),
+            ).length,
       }))
       .filter((x) => x.hits > 0)
       .sort((a, b) => b.hits - a.hits || a.i - b.i);

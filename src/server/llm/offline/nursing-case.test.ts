@@ -72,6 +72,15 @@ describe('offline engine on a nursing case', () => {
     assert.ok(!match.missingKeywords.includes('leadership'), match.missingKeywords.join(', '));
   });
 
+  test('when the posting names an acronym (EHR) and the resume spells it out (electronic health records), then it is met and not a missing keyword', () => {
+    assert.equal(req('Epic or another EHR').status, 'met');
+    assert.equal(
+      req('Epic or another EHR').evidence[0],
+      'Trained new staff on electronic health records (Epic).',
+    );
+    assert.ok(!match.missingKeywords.includes('ehr'), match.missingKeywords.join(', '));
+  });
+
   test('when the posting states a salary, then neither its currency nor its numbers become keywords', () => {
     for (const k of [...posting.skills, ...match.missingKeywords])
       assert.doesNotMatch(k, /^(eur|usd|chf|\d.*)$/, `keyword: ${k}`);
@@ -98,7 +107,10 @@ describe('offline engine on a nursing case', () => {
       letter,
       /From my experience: “Cared for 12 patients per shift on a busy surgical ward\.”\n/,
     );
-    assert.match(letter, /From my experience: “Led a team of four nurses on night shifts\.”\n/);
+    assert.match(
+      letter,
+      /From my experience: “Trained new staff on electronic health records \(Epic\)\.”\n/,
+    );
     assert.doesNotMatch(letter, /[.!?]”\./);
     assert.match(letter, /You ask for: “Registered nurse licence”\./);
   });
