@@ -36,6 +36,7 @@ import { importsRoutes } from './imports/imports.routes.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
 import { resumeImportRoutes } from './resume-import/resume-import.routes.ts';
 import { GenerationWorker } from './generation/worker.ts';
+import { JobEventsListener, jobWakeups } from './generation/wakeups.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -51,6 +52,8 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
     /** Runs generation jobs; main.ts starts and stops it with the server. */
     generationWorker: GenerationWorker;
+    /** Other instances' job event commits (PostgreSQL LISTEN); main.ts starts it, close stops it. */
+    jobEvents: JobEventsListener;
   }
 }
 const BODY_LIMIT = 1024 * 1024;
@@ -199,12 +202,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const ai = new AiResolver(config, new SecretBox(opts.secret, 'llm api key'), outbound);
   const worker = new GenerationWorker(db, config, app.log, ai);
   app.decorate('generationWorker', worker);
+  const jobEvents = new JobEventsListener(db, jobWakeups, app.log);
+  app.decorate('jobEvents', jobEvents);
+  // After preClose has ended the event streams, before main.ts closes the database.
+  app.addHook('onClose', () => jobEvents.stop());
   const deps: AppDeps = {
     config,
     db,
     tokens: new TokenService(opts.secret, config.accessTokenTtl, config.refreshTokenTtl),
     tenant: createTenant(db),
-    jobs: { queued: () => worker.wake() },
+    jobs: { queued: () => worker.wake(), streamPollMs: () => jobEvents.pollMs() },
     ai,
     outbound,
   };

@@ -43,6 +43,8 @@ export async function startServer(
         'JOBFORGE_SECRET is not set: every instance behind a load balancer needs the same secret.',
       );
     }
+    // On PostgreSQL, before serving: event streams hear other instances' commits from the start.
+    await app.jobEvents.start();
     await app.listen({ port: config.port, host: config.host });
     if (config.worker.enabled) app.generationWorker.start();
     vacuumTimer = scheduleVacuum(db, app);
@@ -69,7 +71,9 @@ export async function startServer(
         // Jobs in progress go back to the queue (another instance, or the next start, resumes
         // them) while the database is still open.
         await started.generationWorker.stop();
-        await started.close(); // stops accepting, waits for in-flight requests
+        // Stops accepting, waits for in-flight requests; its onClose hook ends the LISTEN
+        // connection, so nothing holds the database when it closes.
+        await started.close();
         await db.close();
       })();
       return stopping;

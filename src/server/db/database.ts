@@ -16,6 +16,23 @@ export interface PoolStats {
   waiting: number;
 }
 
+/** A LISTEN subscription (see Database.listen). */
+export interface Listening {
+  /** True while the LISTEN connection is up: notifications arrive; false while it reconnects. */
+  readonly connected: boolean;
+  /** For tests and metrics: the backend's pid while connected, how often it connected, messages. */
+  stats(): { pid: number | undefined; connects: number; messages: number };
+  /** Unlistens and closes the dedicated connection; no reconnect after this. */
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  /** The connection dropped or could not be made; it is retried with backoff. */
+  onError?(err: Error): void;
+  /** The connection went down (false) or is listening again (true). */
+  onState?(connected: boolean): void;
+}
+
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /**
@@ -36,6 +53,18 @@ export interface Database {
    * this by itself.
    */
   vacuum?(): Promise<void>;
+  /**
+   * Only on PostgreSQL: delivers every NOTIFY on `channel` (its payload) to `onMessage`, over
+   * one dedicated connection outside the pool, reconnecting with backoff when it drops. Several
+   * instances on one server need it to hear each other's commits (decision 013). PGlite does not
+   * implement it: one process owns its data directory, so every writer is in this process and
+   * the in-process JobWakeups already hears it. Close it before close().
+   */
+  listen?(
+    channel: string,
+    onMessage: (payload: string) => void,
+    opts?: ListenOptions,
+  ): Promise<Listening>;
   stats(): PoolStats;
   close(): Promise<void>;
 }
@@ -43,7 +72,7 @@ export interface Database {
 export const APP_ROLE = 'jobforge_app';
 export const ADMIN_ROLE = 'jobforge_admin';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The statement that opens every request transaction. The id is checked against the UUID shape

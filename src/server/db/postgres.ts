@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Tx } from './database.ts';
+import type { Database, Listening, ListenOptions, Tx } from './database.ts';
 import { userContextPrelude } from './database.ts';
 
 // Same shapes as the PGlite adapter: timestamps as ISO strings, counts as numbers.
@@ -90,9 +90,112 @@ export function openPostgres(opts: {
     async ping() {
       await pool.query('SELECT 1');
     },
+    listen(channel, onMessage, listenOpts) {
+      return listenOn(opts.url, channel, onMessage, listenOpts ?? {});
+    },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await Promise.all([pool.end(), ownerPool?.end()]);
+    },
+  };
+}
+
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 10_000;
+
+/**
+ * LISTEN on one dedicated connection, outside the pool: a pooled connection goes back to other
+ * work between transactions, and a LISTEN lives as long as its session. Same URL (role) as the
+ * pool; LISTEN needs no privilege. When the connection drops it is made again with backoff
+ * (250 ms doubling to 10 s); notifications sent meanwhile are lost, which is why the caller
+ * polls often while `connected` is false. TCP keep-alive notices a silently dead peer.
+ */
+async function listenOn(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  opts: ListenOptions,
+): Promise<Listening> {
+  // The channel goes into the statement's text (LISTEN takes no parameter).
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error('channel is not a plain identifier');
+  let client: pg.Client | undefined;
+  let connected = false;
+  let closed = false;
+  let pid: number | undefined;
+  let connects = 0;
+  let messages = 0;
+  let delay = RECONNECT_MIN_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let attempt: Promise<void> | undefined;
+
+  const setConnected = (up: boolean) => {
+    if (connected === up) return;
+    connected = up;
+    opts.onState?.(up);
+  };
+
+  // The current connection failed (or never came up): forget it and try again later.
+  const lost = (c: pg.Client, err: Error) => {
+    if (client !== c || closed) return;
+    client = undefined;
+    pid = undefined;
+    setConnected(false);
+    opts.onError?.(err);
+    c.end().catch(() => {});
+    timer = setTimeout(() => void connect(), delay);
+    timer.unref();
+    delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+  };
+
+  const connect = (): Promise<void> => {
+    timer = undefined;
+    const c = new pg.Client({
+      connectionString: url,
+      application_name: 'jobforge-listen',
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
+    client = c;
+    c.on('notification', (msg) => {
+      if (client !== c || msg.channel !== channel) return;
+      messages++;
+      onMessage(msg.payload ?? '');
+    });
+    c.on('error', (err) => lost(c, err));
+    c.on('end', () => lost(c, new Error('the LISTEN connection closed')));
+    attempt = (async () => {
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+        const r = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        if (client !== c || closed) return; // lost meanwhile, or close() ends it
+        pid = r.rows[0]?.pid;
+        connects++;
+        delay = RECONNECT_MIN_MS;
+        setConnected(true);
+      } catch (err) {
+        lost(c, err as Error);
+      }
+    })();
+    return attempt;
+  };
+
+  await connect();
+  return {
+    get connected() {
+      return connected;
+    },
+    stats: () => ({ pid, connects, messages }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      await attempt;
+      const c = client;
+      client = undefined;
+      pid = undefined;
+      connected = false;
+      await c?.end().catch(() => {});
     },
   };
 }

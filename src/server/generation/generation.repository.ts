@@ -1,6 +1,7 @@
 import type { DocumentType } from '../../contracts/documents.ts';
 import type { DocumentProgress, GenerationJob, JobStatus } from '../../contracts/generation.ts';
 import type { Tx } from '../db/database.ts';
+import { JOB_EVENTS_CHANNEL } from './wakeups.ts';
 
 const COLUMNS = `id, application_id, resume_id, document_types::text[] AS document_types, status,
   progress, error, provider, model, input_tokens, output_tokens,
@@ -142,7 +143,9 @@ export async function listForApplication(
 export type Writer = { worker: string; leaseSeconds: number } | { locked: true };
 
 /**
- * Appends events in order and, for a worker, renews its lease in the same statement. Returns
+ * Appends events in order and, for a worker, renews its lease in the same statement; the same
+ * statement also NOTIFYs the job's id, which PostgreSQL delivers to every instance's listener on
+ * commit only (decision 013). Returns
  * undefined when the worker no longer holds the lease (it expired and another worker took the
  * job): the caller must stop, and its events are not written.
  */
@@ -161,7 +164,8 @@ export async function appendEvents(
                                     ELSE clock_timestamp() + make_interval(secs => $5) END
       WHERE id = $1 AND user_id = $2
         AND ($4::text IS NULL OR (lease_owner = $4 AND status = 'running'))
-      RETURNING event_seq AS seq, cancel_requested`,
+      RETURNING event_seq AS seq, cancel_requested,
+                CASE WHEN $3 > 0 THEN pg_notify('${JOB_EVENTS_CHANNEL}', id::text) END AS notified`,
     [jobId, userId, events.length, fenced ? writer.worker : null, fenced ? writer.leaseSeconds : 0],
   );
   const row = rows[0];

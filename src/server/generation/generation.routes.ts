@@ -15,13 +15,7 @@ import { GenerationService } from './generation.service.ts';
 import { formatEvent, lastEventId, write } from './sse.ts';
 import { jobWakeups } from './wakeups.ts';
 
-/**
- * How often an open event stream looks for new events when nothing woke it (decision 013).
- * Writes made by this process wake its streams at once; on PostgreSQL another instance may be
- * the writer, so streams look often; a PGlite data directory has one process, so only the rare
- * missed wake-up needs the poll. And how often a comment keeps proxies from closing the stream.
- */
-const POLL_MS = { postgres: 150, pglite: 1000 } as const;
+/** How often a comment keeps proxies from closing an event stream. */
 const KEEPALIVE_MS = 15_000;
 
 export function generationRoutes(app: ApiApp, deps: AppDeps): void {
@@ -33,7 +27,6 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['generation'];
   const streams = new Set<ServerResponse>();
   let closing = false;
-  const pollMs = POLL_MS[deps.config.database.kind];
   app.addHook('preClose', (done) => {
     closing = true;
     jobWakeups.notifyAll();
@@ -167,7 +160,10 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
           const ended = batch.status !== 'queued' && batch.status !== 'running';
           if (batch.events.some((e) => e.kind === 'done') || (ended && batch.events.length === 0))
             break;
-          if (batch.events.length < 500) await jobWakeups.wait(jobId, since, pollMs);
+          // Woken at once by a commit on any instance; the poll (deps.jobs.streamPollMs, decision
+          // 013) is the safety net, short while this instance cannot LISTEN.
+          if (batch.events.length < 500)
+            await jobWakeups.wait(jobId, since, deps.jobs.streamPollMs());
           if (Date.now() - lastWrite > KEEPALIVE_MS) {
             await write(res, ': keep-alive\n\n');
             lastWrite = Date.now();

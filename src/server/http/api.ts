@@ -29,7 +29,11 @@ export interface AppDeps {
   tokens: TokenService;
   tenant: Tenant;
   /** Background jobs: tell this instance's worker that a job was queued. */
-  jobs: { queued(): void };
+  jobs: {
+    queued(): void;
+    /** How long an event stream waits for a wake-up before it reads anyway (decision 013). */
+    streamPollMs(): number;
+  };
   /** Which LLM provider drafts for a user: their AI settings, else the server's. */
   ai: AiResolver;
   /** Fetches of user-supplied URLs go through the outbound guard with these options. */
