@@ -402,9 +402,10 @@ function render(
     offline,
     '',
     '**(d) Open event streams on a running job with nothing new to say**, CPU in % of one core ' +
-      'over 5 s. A stream is woken at once by events its own process commits, and otherwise reads ' +
-      'the events table every 150 ms on PostgreSQL (another instance may be the writer) and every ' +
-      '1 s on PGlite (one process owns the data) — decision 013:',
+      'over 5 s. A stream is woken at once by events committed on any instance (its own process; ' +
+      'on PostgreSQL every instance through LISTEN/NOTIFY) and otherwise reads the events table as ' +
+      'a safety net: every 2 s on PostgreSQL while the listener is up (150 ms while it reconnects), ' +
+      'every 1 s on PGlite (one process owns the data) — decision 013:',
     '',
     follow,
     '',
@@ -414,8 +415,8 @@ function render(
       'before the wake-ups).',
     '- (b) close to the ideal means the pipeline adds little beyond the model: the claim, the ' +
       'three document saves and the event writes.',
-    '- (d): the cost per waiting stream is the poll; decision 013 compares it with polling every ' +
-      '150 ms everywhere and plans LISTEN/NOTIFY for PostgreSQL.',
+    '- (d): the cost per waiting stream is the safety-net poll; decision 013 compares it with ' +
+      'polling every 150 ms everywhere, as streams did before the wake-ups.',
     '',
   ].join('\n');
 }
