@@ -113,7 +113,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  installMetrics(app, db);
+  // The listener is created below, with the worker; metrics read it when scraped.
+  installMetrics(app, db, () => jobEvents.stats());
   const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {

@@ -75,6 +75,13 @@ for (const kind of dbKinds()) {
       );
       assert.match(metrics.text, /jobforge_http_request_duration_seconds_bucket/);
       assert.match(metrics.text, /jobforge_db_pool_connections \d+/);
+      if (kind === 'postgres') {
+        // The LISTEN connection that wakes event streams on every instance (decision 013).
+        assert.match(metrics.text, /jobforge_job_events_listener_up 1/);
+        assert.match(metrics.text, /jobforge_job_events_listener_connects [1-9]/);
+      } else {
+        assert.doesNotMatch(metrics.text, /jobforge_job_events_listener/);
+      }
     });
 
     test('when someone reads the API docs, then the OpenAPI document and the docs page are served locally', async () => {

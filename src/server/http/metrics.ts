@@ -6,7 +6,21 @@ import type { Database } from '../db/database.ts';
  * Prometheus text at /metrics (seed-review #12: operational metrics are not database rows):
  * request counts and latencies by route pattern and status, and the database pool's state.
  */
-export function installMetrics(app: FastifyInstance, db: Database): void {
+export interface ListenerStats {
+  connected: boolean;
+  connects: number;
+  wakes: number;
+}
+
+/**
+ * `listener` reports the LISTEN connection that wakes event streams (PostgreSQL only; decision
+ * 013): an instance whose listener is down serves streams by polling, slower and costlier.
+ */
+export function installMetrics(
+  app: FastifyInstance,
+  db: Database,
+  listener: () => ListenerStats | undefined,
+): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'jobforge_' });
   const requests = new Counter({
@@ -34,6 +48,34 @@ export function installMetrics(app: FastifyInstance, db: Database): void {
   pool('jobforge_db_pool_connections', 'Database connections open', (s) => s.total);
   pool('jobforge_db_pool_idle', 'Database connections idle', (s) => s.idle);
   pool('jobforge_db_pool_waiting', 'Requests waiting for a database connection', (s) => s.waiting);
+
+  if (db.listen) {
+    const gauge = (name: string, help: string, pick: (s: ListenerStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          const stats = listener();
+          if (stats) this.set(pick(stats));
+        },
+      });
+    gauge(
+      'jobforge_job_events_listener_up',
+      '1 while the LISTEN connection for job events is open, else 0 (streams fall back to polling)',
+      (s) => (s.connected ? 1 : 0),
+    );
+    gauge(
+      'jobforge_job_events_listener_connects',
+      'Times the LISTEN connection was (re)established since start',
+      (s) => s.connects,
+    );
+    gauge(
+      'jobforge_job_events_listener_wakes',
+      'Event-stream wake-ups delivered by NOTIFY since start',
+      (s) => s.wakes,
+    );
+  }
 
   app.addHook('onResponse', async (req, reply) => {
     // The route pattern, never the raw URL: ids must not explode the label set.
