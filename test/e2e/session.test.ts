@@ -92,7 +92,7 @@ describe('session in the browser (pglite)', () => {
     const status = page.getByRole('status').filter({ hasText: 'session' });
     assert.equal(
       await status.textContent(),
-      'Your session has expired. Please sign in again.',
+      'Your session has ended (it expired, or you signed out elsewhere). Please sign in again.',
       'the sign-in page says why',
     );
     await screenshot(page, 'session-ended');

@@ -15,7 +15,8 @@ export class ApiError extends Error {
   }
 }
 
-export const EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
+export const SESSION_ENDED_MESSAGE =
+  'Your session has ended (it expired, or you signed out elsewhere). Please sign in again.';
 
 async function toApiError(res: Response): Promise<ApiError> {
   try {
@@ -91,8 +92,8 @@ export async function apiFetch(
   if (res.status === 401 && !path.startsWith('/auth/')) {
     if (await refreshSession()) res = await send();
     if (res.status === 401) {
-      signedOut(EXPIRED_MESSAGE);
-      throw new ApiError(401, 'unauthorized', EXPIRED_MESSAGE);
+      signedOut(SESSION_ENDED_MESSAGE);
+      throw new ApiError(401, 'unauthorized', SESSION_ENDED_MESSAGE);
     }
   }
   if (!res.ok) throw await toApiError(res);

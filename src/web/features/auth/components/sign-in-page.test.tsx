@@ -2,7 +2,7 @@ import { mockApi, renderPage } from '../../../test/render.tsx';
 import { screen, waitFor } from '@testing-library/react';
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { EXPIRED_MESSAGE } from '../../../lib/api-client.ts';
+import { SESSION_ENDED_MESSAGE } from '../../../lib/api-client.ts';
 import { getSession, signedOut } from '../../../lib/session-store.ts';
 import { SignInPage } from './sign-in-page.tsx';
 
@@ -67,10 +67,13 @@ describe('<SignInPage>', () => {
   });
 
   test('when the session expired, then the page says why the user must sign in again', () => {
-    signedOut(EXPIRED_MESSAGE);
+    signedOut(SESSION_ENDED_MESSAGE);
     signInPage(200, {});
     const status = screen.getByRole('status');
-    assert.equal(status.textContent, 'Your session has expired. Please sign in again.');
+    assert.equal(
+      status.textContent,
+      'Your session has ended (it expired, or you signed out elsewhere). Please sign in again.',
+    );
     assert.equal(screen.queryByRole('alert'), null);
   });
 
