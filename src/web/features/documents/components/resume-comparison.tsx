@@ -4,11 +4,11 @@ import type { DocumentGrounding } from '../../../../contracts/documents.ts';
 import type { Resume } from '../../../../contracts/resumes.ts';
 import { cn } from '../../../components/ui/cn.ts';
 import { EmptyState, QueryError, Spinner } from '../../../components/ui/feedback.tsx';
-import { Field, Select } from '../../../components/ui/field.tsx';
 import { diffRows, diffStats, type Part, type Row } from '../../../lib/diff.ts';
 import { useMatch } from '../../match/api/match.ts';
 import { describeReasons, flagRows, type UngroundedLine } from '../../match/match-logic.ts';
 import { useResumes } from '../../resumes/api/resumes.ts';
+import { ResumeSelect } from '../../resumes/components/resume-select.tsx';
 import { ungroundedLines } from '../grounding.ts';
 
 const DEL =
@@ -248,18 +248,12 @@ export function ResumeComparison({
     <div className="flex flex-col gap-3" data-testid="resume-comparison">
       {items.length > 1 && (
         <div className="max-w-xs">
-          <Field label="Compare with">
-            {(p) => (
-              <Select {...p} value={source.id} onChange={(e) => setChosen(e.target.value)}>
-                {items.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                    {r.is_primary ? ' (primary)' : ''}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          <ResumeSelect
+            label="Compare with"
+            resumes={items}
+            value={source.id}
+            onChange={setChosen}
+          />
         </div>
       )}
       {stored && source.id === stored.checked_against_resume_id ? (

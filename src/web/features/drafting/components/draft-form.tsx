@@ -4,9 +4,9 @@ import { documentType, type DocumentType } from '../../../../contracts/documents
 import type { GenerateBody } from '../../../../contracts/generation.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { Alert, QueryError, Spinner } from '../../../components/ui/feedback.tsx';
-import { Field, Select } from '../../../components/ui/field.tsx';
 import { DOCUMENT_LABELS } from '../../documents/api/documents.ts';
 import { useResumes } from '../../resumes/api/resumes.ts';
+import { ResumeSelect } from '../../resumes/components/resume-select.tsx';
 
 /** Which documents to draft, from which resume (the primary unless another is chosen). */
 export function DraftForm({
@@ -67,21 +67,13 @@ export function DraftForm({
         )}
       </fieldset>
       <div className="max-w-sm">
-        <Field
+        <ResumeSelect
           label="From the resume"
           hint="The research report is always drafted first: the others are built on it."
-        >
-          {(p) => (
-            <Select {...p} value={chosen.id} onChange={(e) => setResumeId(e.target.value)}>
-              {items.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                  {r.is_primary ? ' (primary)' : ''}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
+          resumes={items}
+          value={chosen.id}
+          onChange={setResumeId}
+        />
       </div>
       <div className="flex gap-2">
         <Button type="submit" disabled={busy || types.length === 0}>

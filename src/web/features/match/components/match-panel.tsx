@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { cn } from '../../../components/ui/cn.ts';
 import { EmptyState, QueryError, Spinner } from '../../../components/ui/feedback.tsx';
-import { Field, Select } from '../../../components/ui/field.tsx';
 import { useDocuments } from '../../documents/api/documents.ts';
 import { useResumes } from '../../resumes/api/resumes.ts';
+import { ResumeSelect } from '../../resumes/components/resume-select.tsx';
 import { isNoResume, useMatch } from '../api/match.ts';
 import {
   groupRequirements,
@@ -152,25 +152,17 @@ export function MatchPanel({ applicationId }: { applicationId: string }) {
     <div className="flex flex-col gap-3">
       {items.length > 1 && (
         <div className="max-w-sm">
-          <Field
+          <ResumeSelect
             label="Match against"
             hint={
               source.id === draftedFrom
                 ? 'The resume the tailored resume was drafted from'
                 : undefined
             }
-          >
-            {(p) => (
-              <Select {...p} value={source.id} onChange={(e) => setPicked(e.target.value)}>
-                {items.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                    {r.is_primary ? ' (primary)' : ''}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+            resumes={items}
+            value={source.id}
+            onChange={setPicked}
+          />
         </div>
       )}
       <Analysis applicationId={applicationId} resumeId={source.id} />
