@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { screenshot } from './browser.ts';
-import { addApplication, addResume, checkA11y, nav, signUp } from './helpers.ts';
+import { addApplication, addResume, checkA11y, draftDocuments, nav, signUp } from './helpers.ts';
 import { browserSuite } from './suite.ts';
 
 const INVENTED = 'Staff Engineer at Globex Corporation (2025–2026), leading 40 engineers.';
@@ -25,12 +25,7 @@ describe('AI usage, the daily budget and the grounding flag in Chromium (pglite,
 
     await addResume(page, 'Main resume');
     await addApplication(page, 'Acme', 'Backend Engineer');
-    await page.getByRole('button', { name: 'Draft documents' }).click();
-    await page.getByRole('button', { name: 'Start drafting' }).click();
-    await page
-      .getByTestId('draft-summary')
-      .filter({ hasText: 'Done: 3 of 3 saved' })
-      .waitFor({ timeout: 60_000 });
+    await draftDocuments(page);
     // Tokens in and out; the offline engine costs nothing, so no cost is mentioned.
     const used = page.getByTestId('draft-usage');
     await used.waitFor();
@@ -82,13 +77,7 @@ describe('AI usage, the daily budget and the grounding flag in Chromium (pglite,
     await signUp(page, 'flag@example.com');
     await addResume(page, 'Main resume');
     await addApplication(page, 'Acme', 'Backend Engineer');
-    await page.getByRole('button', { name: 'Draft documents' }).click();
-    await page.getByRole('checkbox', { name: 'Cover letter' }).uncheck();
-    await page.getByRole('button', { name: 'Start drafting' }).click();
-    await page
-      .getByTestId('draft-summary')
-      .filter({ hasText: 'Done: 2 of 2 saved' })
-      .waitFor({ timeout: 60_000 });
+    await draftDocuments(page, { without: ['Cover letter'] });
 
     // The offline draft comes only from the resume: no warning.
     const tab = page.getByRole('tab', { name: /Tailored resume/ });

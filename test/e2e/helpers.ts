@@ -54,3 +54,18 @@ export async function addApplication(
   await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
   await page.getByRole('heading', { name: new RegExp(role) }).waitFor();
 }
+
+/**
+ * Drafts with the offline engine from the open workspace and waits until every asked document is
+ * saved. `without` names the documents to leave out (their checkbox labels).
+ */
+export async function draftDocuments(page: Page, { without = [] as string[] } = {}): Promise<void> {
+  await page.getByRole('button', { name: 'Draft documents' }).click();
+  for (const name of without) await page.getByRole('checkbox', { name }).uncheck();
+  await page.getByRole('button', { name: 'Start drafting' }).click();
+  const n = 3 - without.length;
+  await page
+    .getByTestId('draft-summary')
+    .filter({ hasText: `Done: ${n} of ${n} saved` })
+    .waitFor({ timeout: 60_000 });
+}

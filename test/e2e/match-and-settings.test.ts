@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { screenshot } from './browser.ts';
-import { addApplication, addResume, checkA11y, nav, signUp } from './helpers.ts';
+import { addApplication, addResume, checkA11y, draftDocuments, nav, signUp } from './helpers.ts';
 import { browserSuite } from './suite.ts';
 
 /** A posting with a requirements list the offline analysis reads: some met, some missing. */
@@ -27,12 +27,7 @@ describe('match analysis, grounding flags and AI settings in Chromium (pglite, o
     assert.equal(await page.getByTestId('match-after').count(), 0);
 
     // Draft with the offline engine; the panel refreshes when the tailored resume is saved.
-    await page.getByRole('button', { name: 'Draft documents' }).click();
-    await page.getByRole('button', { name: 'Start drafting' }).click();
-    await page
-      .getByTestId('draft-summary')
-      .filter({ hasText: 'Done: 3 of 3 saved' })
-      .waitFor({ timeout: 60_000 });
+    await draftDocuments(page);
     const after = page.getByTestId('match-after');
     await after.waitFor();
     assert.match((await after.getByTestId('match-score').textContent()) ?? '', /^\d+$/);

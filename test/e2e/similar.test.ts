@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { screenshot } from './browser.ts';
-import { addApplication, addResume, checkA11y, nav, signUp } from './helpers.ts';
+import { addApplication, addResume, checkA11y, draftDocuments, nav, signUp } from './helpers.ts';
 import { browserSuite } from './suite.ts';
 
 const PAYMENTS =
@@ -23,14 +23,7 @@ describe('similar applications and search by meaning in Chromium (pglite, built-
     // The first application gets a tailored resume; the bakery one is there to be ranked lower.
     await addApplication(page, 'Acme', 'Backend Engineer', PAYMENTS);
     const acmeUrl = page.url();
-    await page.getByRole('button', { name: 'Draft documents' }).click();
-    await page.getByRole('checkbox', { name: 'Research report' }).uncheck();
-    await page.getByRole('checkbox', { name: 'Cover letter' }).uncheck();
-    await page.getByRole('button', { name: 'Start drafting' }).click();
-    await page
-      .getByTestId('draft-summary')
-      .filter({ hasText: 'Done: 1 of 1 saved' })
-      .waitFor({ timeout: 60_000 });
+    await draftDocuments(page, { without: ['Research report', 'Cover letter'] });
     await addApplication(page, 'Crumbs', 'Pastry Chef', BAKERY);
     await addApplication(page, 'Globex', 'Payments Engineer', PAYMENTS_TOO);
 
