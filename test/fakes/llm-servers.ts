@@ -57,6 +57,8 @@ export interface FakeOptions {
   noJsonSchema?: boolean;
   /** OpenAI's POST /v1/embeddings: vectors of this many dimensions (default 64). */
   embeddingDimensions?: number;
+  /** The first embeddings calls answer these statuses (Retry-After: 0), then vectors. */
+  embeddingFailures?: number[];
 }
 
 /**
@@ -277,6 +279,9 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
           const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
           if (opts.apiKey !== undefined && key !== opts.apiKey)
             return send(401, errorBody(protocol, 401, 'invalid api key'));
+          const failure = opts.embeddingFailures?.shift();
+          if (failure !== undefined)
+            return send(failure, errorBody(protocol, failure, 'try again'), { 'retry-after': '0' });
           return send(200, fakeEmbeddings(body, opts.embeddingDimensions ?? 64));
         }
         if (req.method !== 'POST' || req.url !== expectedPath)

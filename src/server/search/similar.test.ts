@@ -378,6 +378,33 @@ for (const kind of dbKinds()) {
         assert.deepEqual(stored.rows, [{ model, dimensions: 96 }]);
       });
 
+      test('when the provider answers 429 then 503, then the request is tried again and succeeds', async () => {
+        const flaky = await startFakeOpenAi({
+          apiKey: 'sk-embed',
+          embeddingFailures: [429, 503],
+        });
+        const flakyServer = await startTestServer(kind, {
+          JOBFORGE_EMBEDDING_PROVIDER: provider,
+          JOBFORGE_EMBEDDING_BASE_URL: flaky.url,
+          OPENAI_API_KEY: 'sk-embed',
+          ...(provider === 'openai-compatible' ? { JOBFORGE_EMBEDDING_MODEL: 'nomic-embed' } : {}),
+        });
+        try {
+          const v = await flakyServer.register();
+          const id = await createApp(flakyServer, v, PAYMENTS);
+          const similar = await createApp(flakyServer, v, SIMILAR);
+          const res = await flakyServer.request('GET', `/api/v1/applications/${id}/similar`, {
+            token: v.token,
+          });
+          assert.equal(res.status, 200, res.text);
+          assert.equal(res.body.items[0].application.id, similar);
+          assert.equal(flaky.requests.filter((r) => r.path === '/v1/embeddings').length, 3);
+        } finally {
+          await flakyServer.stop();
+          await flaky.close();
+        }
+      });
+
       test('when the provider rejects the key, then 502 with the reason, not a 500', async () => {
         const badServer = await startTestServer(kind, {
           JOBFORGE_EMBEDDING_PROVIDER: 'openai',
