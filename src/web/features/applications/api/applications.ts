@@ -64,7 +64,7 @@ export const useApplicationEvents = (id: string) =>
   });
 
 /** Anything that changes an application also changes lists, the timeline and the dashboard. */
-function useInvalidateApplications() {
+export function useInvalidateApplications() {
   const qc = useQueryClient();
   return () =>
     Promise.all([

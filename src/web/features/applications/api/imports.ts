@@ -1,7 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import type { Application, CreateApplication } from '../../../../contracts/applications.ts';
 import type { ImportJob, JobImport } from '../../../../contracts/imports.ts';
 import { api } from '../../../lib/api-client.ts';
+import { useInvalidateApplications } from './applications.ts';
 
 /** Reads a posting from a link (the server fetches it) or from a page sent by the bookmarklet. */
 export const useImportPosting = () =>
@@ -11,15 +12,10 @@ export const useImportPosting = () =>
 
 /** Creates the application from the reviewed draft, keeping the frozen page with it. */
 export function useConfirmImport() {
-  const qc = useQueryClient();
+  const invalidate = useInvalidateApplications();
   return useMutation({
     mutationFn: ({ snapshotId, body }: { snapshotId: string; body: CreateApplication }) =>
       api<Application>('POST', `/applications/import/${snapshotId}/confirm`, { body }),
-    onSuccess: () =>
-      Promise.all([
-        qc.invalidateQueries({ queryKey: ['applications'] }),
-        qc.invalidateQueries({ queryKey: ['stats'] }),
-        qc.invalidateQueries({ queryKey: ['search'] }),
-      ]),
+    onSuccess: invalidate,
   });
 }
