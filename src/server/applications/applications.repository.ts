@@ -85,6 +85,20 @@ export async function find(tx: Tx, userId: string, id: string): Promise<Applicat
   return rows[0];
 }
 
+/** These of the user's applications (ids that are not the user's are left out), as summaries. */
+export async function findSummaries(
+  tx: Tx,
+  userId: string,
+  ids: string[],
+): Promise<ApplicationSummary[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await tx.query<ApplicationSummary>(
+    `SELECT ${SUMMARY_COLUMNS} FROM applications WHERE user_id = $1 AND id = ANY($2::uuid[])`,
+    [userId, ids],
+  );
+  return rows;
+}
+
 export async function applicationExists(tx: Tx, userId: string, id: string): Promise<boolean> {
   const { rows } = await tx.query<{ found: boolean }>(
     'SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1 AND user_id = $2) AS found',

@@ -1,5 +1,5 @@
 import type { SimilarResult } from '../../contracts/similar.ts';
-import { applicationExists, find } from '../applications/applications.repository.ts';
+import { applicationExists, findSummaries } from '../applications/applications.repository.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import { listTypes } from '../documents/documents.repository.ts';
 import { notFound } from '../http/errors.ts';
@@ -29,9 +29,10 @@ export class SimilarService {
       });
       const ids = hits.map((h) => h.application_id);
       const docs = await listTypes(tx, auth.userId, ids);
+      const apps = new Map((await findSummaries(tx, auth.userId, ids)).map((a) => [a.id, a]));
       const items: SimilarResult['items'] = [];
       for (const h of hits) {
-        const app = await find(tx, auth.userId, h.application_id);
+        const app = apps.get(h.application_id);
         if (!app) continue; // deleted since the vectors were read
         items.push({
           application: {
