@@ -19,9 +19,14 @@ export const resume = z
   .meta({ id: 'Resume' });
 export type Resume = z.infer<typeof resume>;
 
+/** A saved resume's limits; resume import warns about text outside them before the user saves. */
+export const RESUME_LIMITS = { maxName: 200, minContent: 100, maxContent: 200_000 } as const;
+
 const fields = {
-  name: requiredText(200),
-  content: minChars(text(200_000), 100).describe('Markdown, 100 to 200000 characters'),
+  name: requiredText(RESUME_LIMITS.maxName),
+  content: minChars(text(RESUME_LIMITS.maxContent), RESUME_LIMITS.minContent).describe(
+    `Markdown, ${RESUME_LIMITS.minContent} to ${RESUME_LIMITS.maxContent} characters`,
+  ),
   focus_area: focusArea,
   is_primary: z.boolean(),
 };

@@ -1,4 +1,5 @@
 import type { ResumeImport } from '../../contracts/imports.ts';
+import { RESUME_LIMITS } from '../../contracts/resumes.ts';
 import { tidy } from '../imports/html-to-markdown.ts';
 import { docxToMarkdown } from './docx-text.ts';
 import { importErrors, MAX_RESUME_FILE_BYTES } from './import-errors.ts';
@@ -8,10 +9,8 @@ import { pdfToMarkdown } from './pdf-text.ts';
 import { checkExtension, decodeText, extensionOf, sniff } from './sniff.ts';
 import { firstHeading, plainTextToMarkdown } from './text-to-markdown.ts';
 
-/** What a saved resume allows (contracts/resumes.ts): the review step must fix anything outside. */
-const MAX_NAME = 200;
-const MIN_CONTENT = 100;
-const MAX_CONTENT = 200_000;
+// What a saved resume allows: the review step must fix anything outside.
+const { maxName: MAX_NAME, minContent: MIN_CONTENT, maxContent: MAX_CONTENT } = RESUME_LIMITS;
 
 /** PDF workers and DOCX inflation in flight at once (each up to ~200 MiB at worst). */
 const heavyReads = createLimiter(2, 16);
