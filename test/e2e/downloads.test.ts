@@ -23,7 +23,7 @@ async function download(
 describe('downloads in Chromium (pglite)', () => {
   const suite = browserSuite();
 
-  test('when a user downloads a document, the packet and a resume, then the files arrive under the server’s names with the right contents', async () => {
+  test('when a user downloads a document, the packet, a resume and their data, then the files arrive under the server’s names with the right contents', async () => {
     const watch = await suite.open();
     const { page } = watch;
     await signUp(page, 'downloader@example.com');
@@ -80,6 +80,14 @@ describe('downloads in Chromium (pglite)', () => {
     assert.match(resumePdf.d.suggestedFilename(), /\.pdf$/);
     assert.equal(resumePdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
     await checkA11y(page, 'resume page with download buttons');
+
+    // Settings' data export goes through the same save as the files above.
+    await nav(page, 'Settings');
+    const exported = await download(page, () =>
+      page.getByRole('button', { name: 'Export my data' }).click(),
+    );
+    assert.match(exported.d.suggestedFilename(), /^jobforge-export-\d{4}-\d{2}-\d{2}\.json$/);
+    assert.match(exported.bytes.toString('utf8'), /Main resume/);
 
     assert.deepEqual(watch.consoleErrors, [], 'no console errors');
     assert.deepEqual(watch.foreignRequests, []);

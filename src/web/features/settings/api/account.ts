@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import type { User } from '../../../../contracts/users.ts';
 import { api } from '../../../lib/api-client.ts';
+import { saveBlob } from '../../../lib/download.ts';
 import { signedOut, updateUser } from '../../../lib/session-store.ts';
 
 export const useUpdateProfile = () =>
@@ -26,10 +27,5 @@ export const useDeleteAccount = () =>
 export async function downloadExport(): Promise<void> {
   const data = await api<unknown>('GET', '/users/me/export');
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `jobforge-export-${new Date().toISOString().slice(0, 10)}.json`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(blob, `jobforge-export-${new Date().toISOString().slice(0, 10)}.json`);
 }
