@@ -1,4 +1,5 @@
 import type { AiStatus } from '../../../contracts/ai.ts';
+import { formatUsd } from '../drafting/usage-text.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -25,7 +26,7 @@ export function usageSummary(s: AiStatus, localReset?: string): UsageSummary {
       ? 'Estimated cost today: unknown (a model you drafted with has no known price).'
       : cost === 0
         ? null
-        : `Estimated cost today: ${cost < 0.01 ? 'less than $0.01' : `$${cost.toFixed(2)}`}.`;
+        : `Estimated cost today: ${formatUsd(cost)}.`;
   if (s.daily_token_budget === null) {
     return {
       used: `${n(used)} tokens used today (UTC).`,
