@@ -51,9 +51,12 @@ const n = (x: number) => x.toLocaleString('en-US');
  * so a day's usage can end above the budget by at most the jobs that were running.
  */
 export function assertWithinBudget(state: BudgetState, now = new Date()): void {
-  if (state.budget === undefined || state.usedTokens < state.budget) return;
-  throw budgetExceeded(state, now);
+  if (overBudget(state)) throw budgetExceeded(state, now);
 }
+
+/** Whether today's usage has reached the budget (never, without one). */
+export const overBudget = (state: BudgetState): boolean =>
+  state.budget !== undefined && state.usedTokens >= state.budget;
 
 export function budgetExceeded(state: BudgetState, now = new Date()): AppError {
   const seconds = Math.max(1, Math.ceil((state.resetsAt.getTime() - now.getTime()) / 1000));

@@ -14,7 +14,7 @@ import type { DraftInputs } from '../llm/offline/inputs.ts';
 import { renderPrompt } from '../llm/prompts.ts';
 import { find as findResume } from '../resumes/resumes.repository.ts';
 import { sanitiseOutput } from './sanitise-output.ts';
-import { budgetExceeded, budgetState } from './budget.ts';
+import { budgetExceeded, budgetState, overBudget } from './budget.ts';
 import { estimateCostUsd, priceFor } from './cost.ts';
 import { JobEventLog, LeaseLost } from './event-log.ts';
 import { findJob, setJobProvider, updateJob, type JobRow } from './generation.repository.ts';
@@ -99,8 +99,7 @@ export async function runJob(
         'The resume chosen for this job has been deleted. Start it again with another resume.',
       );
     const { budget } = loaded;
-    if (budget?.budget !== undefined && budget.usedTokens >= budget.budget)
-      throw new JobFailure(budgetExceeded(budget).message);
+    if (budget && overBudget(budget)) throw new JobFailure(budgetExceeded(budget).message);
     await log.emit('progress', {
       status: 'running',
       attempt: claim.attempt,
