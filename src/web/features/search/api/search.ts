@@ -4,17 +4,28 @@ import { api, qs } from '../../../lib/api-client.ts';
 
 /**
  * Full-text search, or with `semantic` ranked by meaning (embedding similarity to the query; the
- * API embeds applications and documents, not resumes).
+ * API embeds applications and documents, not resumes). The answer says which mode it is: right
+ * after the toggle the previous mode's answer is still shown (keepPreviousData), and its ranks
+ * must not be read as the other mode's.
  */
+export interface SearchAnswer {
+  items: SearchHit[];
+  query: string;
+  /** Whether these hits were ranked by meaning (their rank is then a similarity). */
+  semantic: boolean;
+}
+
 export const useSearch = (q: string, semantic = false) =>
   useQuery({
     queryKey: ['search', q, semantic],
-    queryFn: ({ signal }) =>
-      api<{ items: SearchHit[]; query: string }>(
+    queryFn: async ({ signal }): Promise<SearchAnswer> => {
+      const r = await api<Omit<SearchAnswer, 'semantic'>>(
         'GET',
         `/search${qs({ q, limit: 30, semantic: semantic ? 'true' : undefined })}`,
         { signal },
-      ),
+      );
+      return { ...r, semantic };
+    },
     enabled: q.trim().length > 0,
     placeholderData: keepPreviousData,
   });

@@ -19,10 +19,15 @@ const mocks: { restore: () => void }[] = [];
 afterEach(() => mocks.splice(0).forEach((m) => m.restore()));
 
 describe('<SearchPage> search by meaning', () => {
-  test('when the user turns on "Search by meaning", then the query is sent with semantic=true, the address keeps it and hits show how close they are', async () => {
-    const api = mockApi((call: Call) =>
-      call.path.startsWith('/search?') ? { body: { items: [hit], query: 'x' } } : undefined,
-    );
+  test('when the user turns on "Search by meaning", then the query is sent with semantic=true, the address keeps it and its hits (not the full-text ones still shown) say how close they are', async () => {
+    // The answer by meaning is held back until released, to see what is shown meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const api = mockApi((call: Call) => {
+      if (!call.path.startsWith('/search?')) return undefined;
+      const answer = { body: { items: [hit], query: 'x' } };
+      return call.path.includes('semantic') ? held.then(() => answer) : answer;
+    });
     mocks.push(api);
     const { user, router } = renderPage(<SearchPage />, { path: '/search' });
     await user.type(
@@ -42,6 +47,10 @@ describe('<SearchPage> search by meaning', () => {
     await waitFor(() =>
       assert.ok(api.calls.some((c) => c.path === '/search?q=payments&limit=30&semantic=true')),
     );
+    // Until it answers, the full-text hit stays on screen as what it is: its rank is no closeness.
+    screen.getByRole('link', { name: 'Backend Engineer at Acme' });
+    assert.equal(screen.queryByTestId('hit-closeness'), null);
+    release();
     assert.equal(
       (await screen.findByTestId('hit-closeness')).textContent,
       ' · 73% close in meaning',

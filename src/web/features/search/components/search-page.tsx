@@ -41,8 +41,12 @@ export function SearchPage() {
   const [semantic, setSemantic] = useState(params.get('semantic') === '1');
   const q = useDebounced(text.trim());
   const results = useSearch(q, semantic);
+  // The mode of the answer shown, which lags the switch until the new answer arrives.
+  const byMeaning = results.data?.semantic ?? semantic;
   // By meaning, every item gets a score, however unrelated: nothing in common (under 1%) is no hit.
-  const hits = (results.data?.items ?? []).filter((h) => !semantic || Math.round(h.rank * 100) > 0);
+  const hits = (results.data?.items ?? []).filter(
+    (h) => !byMeaning || Math.round(h.rank * 100) > 0,
+  );
   return (
     <>
       <PageTitle>Search</PageTitle>
@@ -95,7 +99,7 @@ export function SearchPage() {
         <QueryError error={results.error} retry={() => void results.refetch()} />
       ) : hits.length === 0 ? (
         <EmptyState title="No matches">
-          {semantic ? 'Try describing it another way.' : 'Try fewer or other words.'}
+          {byMeaning ? 'Try describing it another way.' : 'Try fewer or other words.'}
         </EmptyState>
       ) : (
         <ul className="flex flex-col gap-3" aria-label="Results" aria-busy={results.isFetching}>
@@ -106,7 +110,7 @@ export function SearchPage() {
             >
               <p className="text-xs text-slate-600 uppercase dark:text-slate-400">
                 {KIND_LABELS[h.kind]}
-                {semantic && (
+                {byMeaning && (
                   <span className="normal-case" data-testid="hit-closeness">
                     {' '}
                     · {Math.round(h.rank * 100)}% close in meaning
@@ -116,7 +120,7 @@ export function SearchPage() {
               <Link to={hitLink(h)} className="font-medium">
                 {h.title}
               </Link>
-              <Snippet html={h.snippet} clamp={semantic} />
+              <Snippet html={h.snippet} clamp={byMeaning} />
             </li>
           ))}
         </ul>
