@@ -122,7 +122,8 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
           'Reconnect with Last-Event-ID to continue where you left off; after the job has ended the whole story is replayed, ending with `done`. ' +
           'If the server running a job dies, another instance (or the restarted one) takes it over once its lease expires: the log then shows ' +
           '`progress` {status: running, attempt: n, restarted: true}, and every document not yet saved streams again from empty, so a client ' +
-          'discards the text it holds for unsaved documents at that event. Saved documents are never redone; each is saved once, complete.',
+          'discards the text it holds for unsaved documents at that event. Saved documents are never redone; each is saved once, complete. ' +
+          "`delta` text is the model's raw output: the saved document is sanitised (no images, only http(s)/mailto links, no HTML), so show deltas as plain text and render only the saved document.",
         params: idParams,
         response: { 200: z.string().describe('text/event-stream'), ...errors },
       },

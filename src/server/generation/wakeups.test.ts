@@ -32,8 +32,16 @@ describe('job wake-ups', () => {
     w.notifyAll();
   });
 
-  test('when nothing notifies, then the wait ends after its fallback time', async () => {
+  test('when nothing notifies, then the wait ends after its fallback time and leaves no waiter behind', async () => {
     const w = new JobWakeups();
-    await w.wait('job-a', w.mark(), 5);
+    let ended = false;
+    const waiting = w.wait('job-a', w.mark(), 5).then(() => (ended = true));
+    assert.equal(ended, false, 'still waiting at first');
+    await waiting;
+    assert.equal(ended, true);
+    // A notify now finds no stale waiter to call, and a new wait after it returns at once.
+    const mark = w.mark();
+    w.notify('job-a');
+    assert.equal(await settled(w.wait('job-a', mark, 60_000)), true);
   });
 });
