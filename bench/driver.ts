@@ -4,6 +4,8 @@ import { ApplicationsService } from '../src/server/applications/applications.ser
 import { createTenant } from '../src/server/auth/tenant.ts';
 import type { Database } from '../src/server/db/database.ts';
 import { SearchService } from '../src/server/search/search.service.ts';
+import { EmbeddingIndex } from '../src/server/search/embedding-index.ts';
+import { LexicalEmbedder } from '../src/server/llm/embeddings/lexical.ts';
 import type { Operation } from './measure.ts';
 import type { Endpoint, Workload } from './workload.ts';
 
@@ -21,7 +23,7 @@ export function driverOperation(
 ): Operation {
   const tenant = createTenant(db);
   const applications = new ApplicationsService(tenant);
-  const search = new SearchService(tenant);
+  const search = new SearchService(tenant, new EmbeddingIndex(tenant, new LexicalEmbedder()));
   // Parsed by the routes' own schemas, so the defaults (sort, order, kinds) are the routes'.
   const listQuery = listApplicationsQuery.parse({ limit: '20' });
   const pickers = workload.pickers(concurrency, endpoint);

@@ -36,6 +36,8 @@ import { importsRoutes } from './imports/imports.routes.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
 import { resumeImportRoutes } from './resume-import/resume-import.routes.ts';
 import { GenerationWorker } from './generation/worker.ts';
+import { createEmbedder } from './llm/embeddings/index.ts';
+import { EmbeddingIndex } from './search/embedding-index.ts';
 import { JobEventsListener, jobWakeups } from './generation/wakeups.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -207,14 +209,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.decorate('jobEvents', jobEvents);
   // After preClose has ended the event streams, before main.ts closes the database.
   app.addHook('onClose', () => jobEvents.stop());
+  const tenant = createTenant(db);
   const deps: AppDeps = {
     config,
     db,
     tokens: new TokenService(opts.secret, config.accessTokenTtl, config.refreshTokenTtl),
-    tenant: createTenant(db),
+    tenant,
     jobs: { queued: () => worker.wake(), streamPollMs: () => jobEvents.pollMs() },
     ai,
     outbound,
+    embeddings: new EmbeddingIndex(tenant, createEmbedder(config.embedding)),
   };
   await app.register(
     (api, _opts, done) => {

@@ -11,6 +11,7 @@ import type { Tenant } from '../auth/tenant.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { EmbeddingIndex } from '../search/embedding-index.ts';
 import type { OutboundOptions } from '../net/outbound-guard.ts';
 
 /** The Fastify instance routes are declared on: zod schemas type the handlers. */
@@ -38,4 +39,6 @@ export interface AppDeps {
   ai: AiResolver;
   /** Fetches of user-supplied URLs go through the outbound guard with these options. */
   outbound: OutboundOptions;
+  /** The user's vectors for similar applications and semantic search (one per server). */
+  embeddings: EmbeddingIndex;
 }

@@ -2,15 +2,10 @@ import { errorBody } from '../../contracts/common.ts';
 import { searchQuery, searchResult } from '../../contracts/search.ts';
 import type { ApiApp, AppDeps } from '../http/api.ts';
 import { authenticate, authOf } from '../http/authenticate.ts';
-import { createEmbedder } from '../llm/embeddings/index.ts';
-import { EmbeddingIndex } from './embedding-index.ts';
 import { SearchService } from './search.service.ts';
 
 export function searchRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new SearchService(
-    deps.tenant,
-    new EmbeddingIndex(deps.tenant, createEmbedder(deps.config.embedding)),
-  );
+  const service = new SearchService(deps.tenant, deps.embeddings);
   app.get(
     '/search',
     {

@@ -1,8 +1,7 @@
 import type { SearchHit, SearchKind } from '../../contracts/search.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
-import { LexicalEmbedder } from '../llm/embeddings/lexical.ts';
 import { cjkRuns } from './cjk.ts';
-import { EmbeddingIndex } from './embedding-index.ts';
+import type { EmbeddingIndex } from './embedding-index.ts';
 import { semanticSearch } from './embeddings.repository.ts';
 import { MARK_END, MARK_START, search } from './search.repository.ts';
 
@@ -56,8 +55,7 @@ export function cjkHeadline(text: string, terms: string[]): string {
 export class SearchService {
   constructor(
     private readonly tenant: Tenant,
-    // The built-in embedder unless the server configures another (bench/ uses the default).
-    private readonly index: EmbeddingIndex = new EmbeddingIndex(tenant, new LexicalEmbedder()),
+    private readonly index: EmbeddingIndex,
   ) {}
 
   run(auth: AuthContext, q: string, kinds: SearchKind[], limit: number): Promise<SearchHit[]> {

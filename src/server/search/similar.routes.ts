@@ -2,15 +2,10 @@ import { errorBody, idParams } from '../../contracts/common.ts';
 import { similarQuery, similarResult } from '../../contracts/similar.ts';
 import type { ApiApp, AppDeps } from '../http/api.ts';
 import { authenticate, authOf } from '../http/authenticate.ts';
-import { createEmbedder } from '../llm/embeddings/index.ts';
-import { EmbeddingIndex } from './embedding-index.ts';
 import { SimilarService } from './similar.service.ts';
 
 export function similarRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new SimilarService(
-    deps.tenant,
-    new EmbeddingIndex(deps.tenant, createEmbedder(deps.config.embedding)),
-  );
+  const service = new SimilarService(deps.tenant, deps.embeddings);
   app.get(
     '/applications/:id/similar',
     {
