@@ -180,6 +180,51 @@ describe('importing a posting in Chromium (pglite, private addresses refused)', 
     assert.equal(imports, 0);
     await watch.context.close();
   });
+
+  test('when the import window was opened by a page, then only that page can send it a posting', async () => {
+    const watch = await suite.open();
+    const { page: p } = watch;
+    const origin = new URL(suite.server.url).origin;
+    await signUp(p, 'opener@example.com');
+    await p.goto(board.url('/job'));
+    // Opened as the bookmarklet opens it, but nothing answers "ready" yet: the window waits.
+    const [popup] = await Promise.all([
+      p.context().waitForEvent('page'),
+      p.evaluate((o) => {
+        (window as unknown as { jf: Window | null }).jf = window.open(
+          `${o}/import/bookmarklet`,
+          'jobforge-import',
+        );
+      }, origin),
+    ]);
+    await popup.getByText('Waiting for the page from the bookmarklet').waitFor();
+    const imports: string[] = [];
+    popup.on('request', (r) => {
+      if (r.url().endsWith('/applications/import')) imports.push(r.postData() ?? '');
+    });
+    // Another window (here the import window itself) posts first: it is not the opener.
+    await popup.evaluate(() =>
+      window.postMessage(
+        { type: 'jobforge-page', url: 'https://x.example/', html: '<p>marker-intruder</p>' },
+        '*',
+      ),
+    );
+    // Then the opener sends its page: that one is imported, and it is the only import.
+    await p.evaluate(
+      ([o, html]) =>
+        (window as unknown as { jf: Window }).jf.postMessage(
+          { type: 'jobforge-page', url: location.href, html },
+          o,
+        ),
+      [origin, await p.content()] as const,
+    );
+    await popup.getByLabel('Company').waitFor();
+    assert.equal(await field(popup, 'Company'), 'Initrode');
+    assert.equal(imports.length, 1);
+    assert.match(imports[0]!, /marker-fixture-board/);
+    assert.doesNotMatch(imports[0]!, /marker-intruder/);
+    await watch.context.close();
+  });
 });
 
 describe('importing a posting in Chromium (pglite, private addresses allowed for the fixture board)', () => {
