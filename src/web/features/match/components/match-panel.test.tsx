@@ -46,7 +46,9 @@ afterEach(() => mocks.splice(0).forEach((m) => m.restore()));
 
 function fakeApi(docs: Document[], resumes: Resume[]) {
   const mock = mockApi((call: Call) => {
-    if (call.path === `/applications/${APP}/documents`) return { body: { items: docs } };
+    // The documents answer last: the panel must not analyse a resume before it knows them.
+    if (call.path === `/applications/${APP}/documents`)
+      return new Promise((resolve) => setTimeout(() => resolve({ body: { items: docs } }), 50));
     if (call.path.startsWith('/resumes'))
       return { body: { items: resumes, total: resumes.length } };
     const match = /\/match\?resume_id=([\w-]+)/.exec(call.path);
@@ -67,6 +69,7 @@ describe('MatchPanel', () => {
     await waitFor(() => assert.equal((select as HTMLSelectElement).value, backend.id));
     assert.ok(screen.getByText('The resume the tailored resume was drafted from'));
     assert.equal((await screen.findByTestId('match-score')).textContent, '80');
+    assert.deepEqual(matchCalls(api.calls), [backend.id], 'never analysed the primary first');
 
     await user.selectOptions(select, primary.id);
     await waitFor(() => assert.equal(screen.getByTestId('match-score').textContent, '40'));

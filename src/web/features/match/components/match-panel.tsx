@@ -136,7 +136,9 @@ export function MatchPanel({ applicationId }: { applicationId: string }) {
   const resumes = useResumes();
   const documents = useDocuments(applicationId);
   const [picked, setPicked] = useState<string>();
-  if (resumes.isPending) return <Spinner label="Loading resumes…" />;
+  // Wait for the documents too: they say which resume the tailored one was drafted from, and
+  // analysing the primary first would ask twice and briefly show the wrong analysis.
+  if (resumes.isPending || documents.isPending) return <Spinner label="Loading resumes…" />;
   if (resumes.isError)
     return <QueryError error={resumes.error} retry={() => void resumes.refetch()} />;
   const items = resumes.data.items;
