@@ -63,6 +63,10 @@ describe('cost estimate', () => {
     assert.equal(estimateCostUsd({ input: 80, output: 40 }, undefined), null);
     assert.equal(isLocalUrl('http://192.168.1.20:8080/v1'), true);
     assert.equal(isLocalUrl('http://[::1]:8080/v1'), true);
+    // Judged like the outbound guard: Tailscale's 100.64/10 and IPv6 unique-local are local too.
+    assert.equal(isLocalUrl('http://100.101.102.103:11434/v1'), true);
+    assert.equal(isLocalUrl('http://[fd12:3456::1]:11434/v1'), true);
+    assert.equal(isLocalUrl('http://8.8.8.8/v1'), false);
     assert.equal(isLocalUrl('https://api.openai.com/v1'), false);
   });
 });

@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { deniedReason } from '../net/address-policy.ts';
 import type { Config, Price } from '../config.ts';
 
 /**
@@ -34,7 +36,11 @@ const BUILT_IN: Record<'anthropic' | 'openai', Record<string, Price>> = {
 
 const FREE: Price = { input: 0, output: 0 };
 
-/** A model server on this machine or the local network: no bill to estimate. */
+/**
+ * A model server on this machine or the local network: no bill to estimate. An address is judged
+ * by the outbound guard's own policy (one list of private ranges in Job Forge); names by the
+ * conventions for local hosts.
+ */
 export function isLocalUrl(url: string | undefined): boolean {
   if (!url) return false;
   let host: string;
@@ -43,16 +49,12 @@ export function isLocalUrl(url: string | undefined): boolean {
   } catch {
     return false;
   }
+  if (net.isIP(host)) return deniedReason(host) !== undefined;
   return (
     host === 'localhost' ||
     host.endsWith('.localhost') ||
     host.endsWith('.local') ||
-    host === 'host.docker.internal' ||
-    host === '::1' ||
-    /^127\./.test(host) ||
-    /^10\./.test(host) ||
-    /^192\.168\./.test(host) ||
-    /^172\.(1[6-9]|2\d|3[01])\./.test(host)
+    host === 'host.docker.internal'
   );
 }
 
