@@ -16,6 +16,19 @@ function findTests(dir) {
   });
 }
 
+// The same rule as test/helpers/databases.ts, checked once up front so a typo fails at once
+// with one message instead of once per test file.
+const databases = process.env.JOBFORGE_TEST_DATABASES;
+if (databases !== undefined) {
+  const parts = databases.split(',').map((s) => s.trim());
+  if (parts.some((s) => s !== 'pglite' && s !== 'postgres')) {
+    console.error(
+      `JOBFORGE_TEST_DATABASES=${JSON.stringify(databases)}: expected a comma-separated list of pglite and postgres`,
+    );
+    process.exit(2);
+  }
+}
+
 const filter = process.argv.slice(2);
 let files = [...findTests('src'), ...findTests('test')].sort();
 if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));

@@ -12,14 +12,24 @@ export type DbKind = 'pglite' | 'postgres';
 
 /**
  * The databases every database test runs on. Both by default: CI starts PostgreSQL 15
- * (.ci/run). JOBFORGE_TEST_DATABASES=pglite narrows it explicitly; nothing is skipped silently.
+ * (.ci/run). JOBFORGE_TEST_DATABASES=pglite narrows it explicitly; an empty or unknown value is
+ * an error (a typo must not quietly run no database tests), and nothing is skipped silently.
  */
 export function dbKinds(): DbKind[] {
-  const raw = process.env.JOBFORGE_TEST_DATABASES ?? 'pglite,postgres';
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s): s is DbKind => s === 'pglite' || s === 'postgres');
+  return parseDbKinds(process.env.JOBFORGE_TEST_DATABASES);
+}
+
+export function parseDbKinds(raw: string | undefined): DbKind[] {
+  if (raw === undefined) return ['pglite', 'postgres'];
+  const parts = raw.split(',').map((s) => s.trim());
+  const unknown = parts.filter((s) => s !== 'pglite' && s !== 'postgres');
+  if (unknown.length > 0) {
+    throw new Error(
+      `JOBFORGE_TEST_DATABASES=${JSON.stringify(raw)}: expected a comma-separated list of pglite and postgres` +
+        ` (unknown: ${unknown.map((u) => JSON.stringify(u)).join(', ')})`,
+    );
+  }
+  return [...new Set(parts as DbKind[])];
 }
 
 const PG_HOST = process.env.JOBFORGE_TEST_PG_HOST ?? '127.0.0.1:5432';
