@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- web`: the board in Chromium instead (bench/web-board.ts).
  * `npm run bench -- generation`: drafting latency and cost instead (bench/generation.bench.ts).
+ * `npm run bench -- hostile`: hostile payloads against /healthz instead (bench/hostile.bench.ts).
  *
  * `npm run bench`: API throughput on each database kind, over HTTP against a real server child
  * process and directly through the driver, written to docs/performance.md. Not a test: never
@@ -69,6 +70,10 @@ try {
     // `npm run bench -- generation`: drafting latency and cost (bench/generation.bench.ts).
     const { benchGeneration } = await import('./generation.bench.ts');
     await benchGeneration();
+  } else if (process.argv[2] === 'hostile') {
+    // `npm run bench -- hostile`: one user's worst input against everyone's /healthz.
+    const { benchHostile } = await import('./hostile.bench.ts');
+    await benchHostile();
   } else {
     await main();
   }

@@ -10,9 +10,7 @@
  *
  * Written to docs/performance.md, section "Generation". Settings: bench/bench-config.ts.
  */
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import * as prettier from 'prettier';
 import { OfflineProvider } from '../src/server/llm/offline/offline-provider.ts';
 import { renderPrompt } from '../src/server/llm/prompts.ts';
 import type { DraftTask } from '../src/server/llm/provider.ts';
@@ -23,7 +21,7 @@ import { cleanUpAll, deferCleanup } from './cleanup.ts';
 import { createBenchDatabase, type BenchDatabase, type DbKind } from './databases.ts';
 import { percentile } from './measure.ts';
 import { cpuShares, machineFacts, sampleCpu } from './proc.ts';
-import { PERFORMANCE_DOC } from './report.ts';
+import { PERFORMANCE_DOC, replaceSection } from './report.ts';
 import { BENCH_SECRET } from './run-kind.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 
@@ -421,28 +419,6 @@ function render(
   ].join('\n');
 }
 
-async function writeSection(section: string): Promise<void> {
-  const doc = await fs.readFile(PERFORMANCE_DOC, 'utf8');
-  const options = (await prettier.resolveConfig(PERFORMANCE_DOC)) ?? {};
-  const formatted = await prettier.format(section, {
-    ...options,
-    parser: 'markdown',
-    proseWrap: 'always',
-  });
-  const start = doc.indexOf(SECTION);
-  let next: string;
-  if (start < 0) next = `${doc.trimEnd()}\n\n${formatted}`;
-  else {
-    const rest = doc.slice(start + SECTION.length).search(/^## /m);
-    const end = rest < 0 ? doc.length : start + SECTION.length + rest;
-    next = `${doc.slice(0, start)}${formatted}\n${doc.slice(end)}`;
-  }
-  await fs.writeFile(
-    PERFORMANCE_DOC,
-    await prettier.format(next, { ...options, filepath: PERFORMANCE_DOC }),
-  );
-}
-
 export async function benchGeneration(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void cleanUpAll().finally(() => process.exit(130)));
@@ -459,7 +435,7 @@ export async function benchGeneration(): Promise<void> {
   }
   const section = render(load, kinds, engineMs, cfg, date, (performance.now() - started) / 1000);
   if (cfg.writeDocs) {
-    await writeSection(section);
+    await replaceSection(SECTION, section);
     console.log(`Written to ${PERFORMANCE_DOC}:\n`);
   }
   console.log(section);

@@ -262,6 +262,27 @@ export function renderSection(r: BenchReport): string {
 
 /** Replaces this section of docs/performance.md (or appends it), keeping every other section. */
 export async function writePerformanceDoc(r: BenchReport, file = PERFORMANCE_DOC): Promise<void> {
+  await replaceSection(SECTION, renderSection(r), file);
+}
+
+/** The `## ` section of the doc that starts with `heading`, or undefined. */
+async function readSection(heading: string, file: string): Promise<string | undefined> {
+  const doc = await fs.readFile(file, 'utf8').catch(() => '');
+  const start = doc.indexOf(heading);
+  if (start < 0) return undefined;
+  const next = doc.slice(start + heading.length).search(/^## /m);
+  return doc.slice(start, next < 0 ? doc.length : start + heading.length + next);
+}
+
+/**
+ * Replaces the `## ` section starting with `heading` (the first line of `markdown`) in
+ * docs/performance.md, or appends it, keeping every other section.
+ */
+export async function replaceSection(
+  heading: string,
+  markdown: string,
+  file = PERFORMANCE_DOC,
+): Promise<void> {
   let doc = '# Performance\n';
   try {
     doc = await fs.readFile(file, 'utf8');
@@ -270,19 +291,39 @@ export async function writePerformanceDoc(r: BenchReport, file = PERFORMANCE_DOC
   }
   const options = (await prettier.resolveConfig(file)) ?? {};
   // Prose wrapped at the print width like the rest of docs/; other sections are left as they are.
-  const section = await prettier.format(renderSection(r), {
+  const section = await prettier.format(markdown, {
     ...options,
     parser: 'markdown',
     proseWrap: 'always',
   });
-  const start = doc.indexOf(SECTION);
+  const start = doc.indexOf(heading);
   if (start < 0) {
     doc = `${doc.trimEnd()}\n\n${section}`;
   } else {
-    const next = doc.slice(start + SECTION.length).search(/^## /m);
-    const end = next < 0 ? doc.length : start + SECTION.length + next;
+    const next = doc.slice(start + heading.length).search(/^## /m);
+    const end = next < 0 ? doc.length : start + heading.length + next;
     doc = `${doc.slice(0, start)}${section}\n${doc.slice(end)}`;
   }
   // Formatted as `npm run check` expects, so a run never leaves the tree failing format:check.
   await fs.writeFile(file, await prettier.format(doc, { ...options, filepath: file }));
+}
+
+/**
+ * Replaces one `### ` subsection of a section (or adds it), keeping the section's other
+ * subsections: a before and an after run stay side by side.
+ */
+export async function writeSubsection(
+  heading: string,
+  intro: string,
+  subheading: string,
+  markdown: string,
+  file = PERFORMANCE_DOC,
+): Promise<void> {
+  const old = (await readSection(heading, file)) ?? '';
+  const subsections = old
+    .split(/^(?=### )/m)
+    .slice(1)
+    .filter((sub) => !sub.startsWith(`${subheading}\n`));
+  const body = [...subsections.map((sub) => sub.trimEnd()), markdown.trimEnd()].join('\n\n');
+  await replaceSection(heading, `${heading}\n\n${intro}\n\n${body}\n`, file);
 }
