@@ -318,12 +318,20 @@ export const PAYLOADS: Payload[] = [
   {
     name: 'resume import: 1 MB JSON Resume, deep and long',
     run: async ({ session }) => {
-      const work = Array.from({ length: 2000 }, (_, i) => ({
+      // Valid JSON just under 1 MB: entries are added while they fit (a cut-off document
+      // would only test the JSON parser's error path).
+      const work: unknown[] = [];
+      const entry = (i: number) => ({
         name: `Company ${i}`,
-        position: `#${' '.repeat(200)}x`,
+        position: `# a${' '.repeat(200)}x`,
         highlights: [attackText(400, 200)],
-      }));
-      const json = JSON.stringify({ basics: { name: 'Jordan' }, work }).slice(0, 1_000_000);
+      });
+      let size = 40;
+      for (let i = 0; size + JSON.stringify(entry(i)).length + 1 < 1_000_000; i++) {
+        size += JSON.stringify(entry(i)).length + 1;
+        work.push(entry(i));
+      }
+      const json = JSON.stringify({ basics: { name: 'Jordan' }, work });
       return [(await importFile(session, 'resume.json', json)).status];
     },
   },
