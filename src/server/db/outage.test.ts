@@ -185,6 +185,39 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
       // A request that has not answered within 15 s is a hang, whatever the phase.
       const hangGuard = () => AbortSignal.timeout(15_000);
 
+      // Every operation of the API, each sent once while the database is down (ids are random,
+      // bodies empty): validation may still answer 4xx first, but nothing may be a 500 or hang,
+      // and whatever needs the database says database_unavailable.
+      const spec = (await (await fetch(`${url}/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const everyRouteDuringOutage = async () => {
+        let unavailable = 0;
+        for (const [template, operations] of Object.entries(spec.paths)) {
+          if (!template.startsWith('/api/v1/')) continue;
+          const target = template.replace(/\{[^}]+\}/g, () => crypto.randomUUID());
+          for (const method of Object.keys(operations)) {
+            const res = await fetch(`${url}${target}`, {
+              method: method.toUpperCase(),
+              headers:
+                method === 'get' || method === 'delete'
+                  ? auth
+                  : { ...auth, 'content-type': 'application/json' },
+              body: method === 'get' || method === 'delete' ? undefined : '{}',
+              signal: hangGuard(),
+            });
+            const text = await res.text();
+            const where = `${method.toUpperCase()} ${template}: ${res.status} ${text.slice(0, 200)}`;
+            assert.ok(res.status < 500 || res.status === 503, where);
+            if (res.status === 503) {
+              assert.match(text, /"code":"database_unavailable"/, where);
+              unavailable++;
+            }
+          }
+        }
+        assert.ok(unavailable >= 20, `only ${unavailable} operations reached the database`);
+      };
+
       let phase: Phase = 'up';
       let running = true;
       const outcomes: Outcome[] = [];
@@ -236,6 +269,7 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
         phase = 'down';
         await until(() => count('down') >= 30, 'requests during the outage');
         assert.equal(server.child.exitCode, null, 'the server is still running');
+        await everyRouteDuringOutage();
 
         phase = 'starting';
         cluster!.start();
