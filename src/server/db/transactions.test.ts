@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { createTestDatabase, dbKinds, type DbKind } from '../../../test/helpers/databases.ts';
 import { buildApp } from '../app.ts';
 import { createTenant, type AuthContext } from '../auth/tenant.ts';
@@ -72,6 +73,7 @@ async function serve(kind: DbKind) {
     db,
     url,
     tenant,
+    runtimeUrl: t.config.database.kind === 'postgres' ? t.config.database.url : '',
     register,
     async stop() {
       await app.close();
@@ -261,6 +263,39 @@ for (const kind of dbKinds()) {
         tx.query<{ statement_timeout: string }>('SHOW statement_timeout'),
       );
       assert.equal(shown.rows[0]?.statement_timeout, `${STATEMENT_TIMEOUT_MS}ms`);
+    });
+
+    test('when the server ends a connection while its transaction is between two queries, then the transaction fails as unavailable, the process lives on and the next one works', async () => {
+      let backendGone = false;
+      await assert.rejects(
+        s.tenant(user.auth, async (tx) => {
+          const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          const pid = rows[0]!.pid;
+          // A session of the same login role, not switched to jobforge_app, may end this one.
+          const other = new pg.Client({ connectionString: s.runtimeUrl });
+          await other.connect();
+          try {
+            await other.query('SELECT pg_terminate_backend($1)', [pid]);
+            while (!backendGone) {
+              const left = await other.query<{ n: number }>(
+                'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1',
+                [pid],
+              );
+              backendGone = left.rows[0]!.n === 0;
+            }
+          } finally {
+            await other.end();
+          }
+          // The connection's 'error' event arrives now, while no query is running on it: with
+          // no listener of ours it would be an uncaught exception.
+          await new Promise((r) => setTimeout(r, 100));
+          await tx.query('SELECT 1');
+        }),
+        (err: unknown) => err instanceof DatabaseFailure && err.reason === 'unavailable',
+      );
+      assert.equal(backendGone, true);
+      const { rows } = await s.tenant(user.auth, (tx) => tx.query<{ n: number }>('SELECT 1 AS n'));
+      assert.equal(rows[0]?.n, 1);
     });
 
     test('when an operator transaction runs, then the tenant statement timeout does not apply to it', async () => {
