@@ -186,14 +186,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       try {
         await db.ping();
         return { status: 'ready' as const };
       } catch (err) {
+        // The driver's text (host names, role names) is for the log, not for whoever asks.
+        req.log.warn({ err }, 'readiness check: the database cannot be reached');
         return reply
           .code(503)
-          .send({ status: 'unavailable' as const, reason: (err as Error).message });
+          .header('retry-after', '5')
+          .send({ status: 'unavailable' as const, reason: 'database_unavailable' });
       }
     },
   );

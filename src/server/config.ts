@@ -18,6 +18,8 @@ const schema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   JOBFORGE_MIGRATION_DATABASE_URL: postgresUrl.optional(),
   JOBFORGE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  JOBFORGE_DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  JOBFORGE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   JOBFORGE_DATA_DIR: z.string().min(1).default('./data'),
   JOBFORGE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JOBFORGE_ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(900),
@@ -160,7 +162,16 @@ export interface Config {
   host: string;
   database:
     | { kind: 'pglite'; dataDir: string }
-    | { kind: 'postgres'; url: string; migrationUrl: string; poolSize: number };
+    | {
+        kind: 'postgres';
+        url: string;
+        migrationUrl: string;
+        poolSize: number;
+        /** Per statement of a withUser transaction; 0: none. Unset: db/postgres.ts's default. */
+        statementTimeoutMs?: number;
+        /** Making a connection or waiting for a free one. Unset: db/postgres.ts's default. */
+        connectTimeoutMs?: number;
+      };
   dataDir: string;
   /** Unset means: generate once and keep it in the data directory (see secret.ts). */
   secret: string | undefined;
@@ -247,6 +258,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           url: e.DATABASE_URL,
           migrationUrl: e.JOBFORGE_MIGRATION_DATABASE_URL ?? e.DATABASE_URL,
           poolSize: e.JOBFORGE_DATABASE_POOL_SIZE,
+          statementTimeoutMs: e.JOBFORGE_STATEMENT_TIMEOUT_MS,
+          connectTimeoutMs: e.JOBFORGE_DATABASE_CONNECT_TIMEOUT_MS,
         }
       : { kind: 'pglite', dataDir: e.JOBFORGE_DATA_DIR },
     dataDir: e.JOBFORGE_DATA_DIR,

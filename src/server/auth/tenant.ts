@@ -13,6 +13,12 @@ export type Tenant = <T>(auth: AuthContext, fn: (tx: Tx) => Promise<T>) => Promi
  * One transaction, user context set transaction-locally, and the session re-checked inside it:
  * a signed-out, password-changed or disabled account stops at its next request even though its
  * access token has not expired yet.
+ *
+ * A serialization failure or deadlock re-runs the whole transaction, session check and fn
+ * (db.withUser, decision 064): fn must be safe to run again, with database work only inside it.
+ * Send events, wake workers or call providers after tenant() resolves, never from fn. A database
+ * that is down, still contended after the retries or too slow rejects with a DatabaseFailure,
+ * which the error handler answers with 503.
  */
 export function createTenant(db: Database): Tenant {
   return (auth, fn) =>

@@ -38,7 +38,13 @@ export interface Database {
   /**
    * Runs fn in one transaction as the runtime role (jobforge_app) with the user's id set
    * transaction-locally; row-level security scopes every statement to that user. A null user
-   * sees no tenant rows at all (used by the authentication paths).
+   * sees no tenant rows at all (used by the authentication paths). On PostgreSQL every statement
+   * is bounded by `statement_timeout` (JOBFORGE_STATEMENT_TIMEOUT_MS).
+   *
+   * Both withUser and asOwner re-run fn after a serialization failure or deadlock
+   * (retryTransaction): fn must be safe to run more than once — database work only, no events
+   * sent, no provider called, no in-memory state changed that a rolled-back run would leave
+   * behind. Failures of the database itself reject with a DatabaseFailure.
    */
   withUser<T>(userId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -77,9 +83,132 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 /**
  * The statement that opens every request transaction. The id is checked against the UUID shape
  * so that it can travel in the same round trip as BEGIN (a simple-protocol batch takes no
- * parameters).
+ * parameters); so is the statement timeout (an integer; 0 or undefined leaves it unset).
  */
-export function userContextPrelude(userId: string | null): string {
+export function userContextPrelude(userId: string | null, statementTimeoutMs?: number): string {
   if (userId !== null && !UUID_RE.test(userId)) throw new Error('user id is not a UUID');
-  return `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.current_user_id', '${userId ?? ''}', true)`;
+  if (statementTimeoutMs !== undefined && !Number.isSafeInteger(statementTimeoutMs))
+    throw new Error('statement timeout is not an integer');
+  const timeout = statementTimeoutMs ? `SET LOCAL statement_timeout = ${statementTimeoutMs}; ` : '';
+  return `${timeout}SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.current_user_id', '${userId ?? ''}', true)`;
+}
+
+/**
+ * Why a transaction failed for a reason of the database rather than of the request:
+ * `unavailable` — no connection could be made or it broke (server down, restarting, unreachable);
+ * `busy` — a serialization failure or deadlock was still there after every retry;
+ * `timeout` — a statement ran past `statement_timeout` (or the client-side read timeout).
+ * The HTTP error handler turns each into a 503 with its own code.
+ */
+export type DatabaseFailureReason = 'unavailable' | 'busy' | 'timeout';
+
+export class DatabaseFailure extends Error {
+  constructor(
+    readonly reason: DatabaseFailureReason,
+    /** How many times the transaction was run (more than 1 after retries). */
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`database ${reason} after ${attempts} attempt(s): ${detail}`, { cause });
+    this.name = 'DatabaseFailure';
+  }
+}
+
+// Node's socket errors: the server is down, unreachable, or dropped the connection.
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+// node-postgres and pg-pool report a lost or never-made connection by message only.
+const CONNECTION_MESSAGE =
+  /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end)/;
+
+/** The failure reason of an error from a driver, or undefined for any other error. */
+export function databaseFailureReason(err: unknown): DatabaseFailureReason | undefined {
+  if (err instanceof DatabaseFailure) return err.reason;
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // serialization_failure, deadlock_detected
+    if (code === '40001' || code === '40P01') return 'busy';
+    // query_canceled: statement_timeout (nothing in Job Forge cancels otherwise)
+    if (code === '57014') return 'timeout';
+    // connection_exception (08…), admin/crash shutdown, cannot connect now, too many connections
+    if (code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300') return 'unavailable';
+    if (SOCKET_ERRORS.has(code)) return 'unavailable';
+  }
+  if (err.message === 'Query read timeout') return 'timeout';
+  if (CONNECTION_MESSAGE.test(err.message)) return 'unavailable';
+  // An AggregateError (several addresses tried) carries the socket errors inside.
+  if (err instanceof AggregateError && err.errors.some((e) => databaseFailureReason(e)))
+    return 'unavailable';
+  return undefined;
+}
+
+/**
+ * The connection failed before the callback ran (BEGIN on a connection the server had already
+ * dropped): nothing happened, so the transaction may be run once more on a fresh connection.
+ */
+export class StaleConnection extends Error {
+  constructor(cause: unknown) {
+    super('the connection was lost before the transaction began', { cause });
+    this.name = 'StaleConnection';
+  }
+}
+
+export interface RetryOptions {
+  /** Runs of the whole transaction at most (default 4: the first and three retries). */
+  attempts?: number;
+  /** First backoff in ms (default 20), doubled on each retry, with jitter. */
+  baseDelayMs?: number;
+}
+
+export const TRANSACTION_ATTEMPTS = 4;
+const RETRY_BASE_DELAY_MS = 20;
+
+/**
+ * Runs one transaction attempt after another: a serialization failure or deadlock (40001,
+ * 40P01) re-runs the whole callback after a short jittered backoff (20, 40, 80 ms with the
+ * defaults, each between half and all of that), because PostgreSQL has already rolled the
+ * transaction back and the same work usually succeeds once the other transaction has finished.
+ * Callbacks must therefore be safe to re-run: no side effects outside the transaction. Every
+ * failure of the database itself ends as a DatabaseFailure; any other error passes unchanged.
+ */
+export async function retryTransaction<T>(
+  attempt: () => Promise<T>,
+  opts: RetryOptions = {},
+): Promise<T> {
+  const max = opts.attempts ?? TRANSACTION_ATTEMPTS;
+  const base = opts.baseDelayMs ?? RETRY_BASE_DELAY_MS;
+  let staleRetried = false;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (err instanceof StaleConnection) {
+        if (!staleRetried) {
+          staleRetried = true;
+          n--; // a dropped idle connection is not an attempt of the work
+          continue;
+        }
+        throw new DatabaseFailure('unavailable', n, err.cause);
+      }
+      const reason = databaseFailureReason(err);
+      if (reason === 'busy' && n < max) {
+        const ceiling = base * 2 ** (n - 1);
+        await new Promise((r) => setTimeout(r, ceiling / 2 + Math.random() * (ceiling / 2)));
+        continue;
+      }
+      if (err instanceof DatabaseFailure) throw new DatabaseFailure(err.reason, n, err.cause);
+      if (reason) throw new DatabaseFailure(reason, n, err);
+      throw err;
+    }
+  }
 }

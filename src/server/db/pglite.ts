@@ -2,7 +2,7 @@ import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Database, Tx } from './database.ts';
-import { userContextPrelude } from './database.ts';
+import { retryTransaction, userContextPrelude } from './database.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 
 const parsers = {
@@ -24,7 +24,8 @@ function wrap(q: Pick<PGlite, 'query' | 'exec'>): Tx {
 
 /**
  * The embedded database. PGlite is one connection in this process: its transaction() queues
- * callers, so transactions never interleave. The data directory is locked for this process
+ * callers, so transactions never interleave, and it cannot become unreachable the way a server
+ * can (if it fails, the process does). The data directory is locked for this process
  * because a second opener corrupts it silently.
  */
 export async function openPglite(dataDir: string): Promise<Database> {
@@ -43,14 +44,20 @@ export async function openPglite(dataDir: string): Promise<Database> {
   let closed = false;
   return {
     kind: 'pglite',
+    // The same retry as on a server, though with one connection no two transactions overlap, so
+    // PGlite raises neither 40001 nor 40P01. No statement_timeout either: PGlite accepts the
+    // setting but never fires it (the single-threaded WebAssembly backend has no timer to
+    // interrupt a running statement; pg_sleep(1.5) under a 200 ms limit completes).
     withUser(userId, fn) {
-      return pg.transaction(async (t) => {
-        await t.exec(userContextPrelude(userId));
-        return fn(wrap(t));
-      });
+      return retryTransaction(() =>
+        pg.transaction(async (t) => {
+          await t.exec(userContextPrelude(userId));
+          return fn(wrap(t));
+        }),
+      );
     },
     asOwner(fn) {
-      return pg.transaction((t) => fn(wrap(t)));
+      return retryTransaction(() => pg.transaction((t) => fn(wrap(t))));
     },
     async ping() {
       await pg.query('SELECT 1');

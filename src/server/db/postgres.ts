@@ -1,6 +1,12 @@
 import pg from 'pg';
 import type { Database, Listening, ListenOptions, Tx } from './database.ts';
-import { userContextPrelude } from './database.ts';
+import {
+  DatabaseFailure,
+  databaseFailureReason,
+  retryTransaction,
+  StaleConnection,
+  userContextPrelude,
+} from './database.ts';
 
 // Same shapes as the PGlite adapter: timestamps as ISO strings, counts as numbers.
 const TIMESTAMPTZ = 1184;
@@ -25,46 +31,101 @@ function wrap(client: pg.PoolClient): Tx {
   };
 }
 
-async function inTransaction<T>(
+/** Defaults when the caller names none (config.ts passes the operator's values). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+// The client-side read timeout stays above statement_timeout, so that the server's own, clearer
+// error normally wins; it only fires when the server stopped answering altogether.
+const READ_TIMEOUT_MARGIN_MS = 5_000;
+
+/** One run of a transaction on one pooled connection (retryTransaction decides on re-runs). */
+async function attemptTransaction<T>(
   pool: pg.Pool,
   begin: string,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
+  let client: pg.PoolClient;
   try {
-    await client.query(begin);
+    // Bounded by connectionTimeoutMillis, the wait for a free connection included.
+    client = await pool.connect();
+  } catch (err) {
+    // Refused, timed out, a wrong password or a missing database: no request can be served.
+    throw new DatabaseFailure('unavailable', 1, err);
+  }
+  // A checked-out client has no error listener of the pool's: without this one, the server
+  // dropping the connection between two queries would be an uncaught 'error' event (a crash).
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost ??= err;
+  };
+  client.on('error', onError);
+  let broken = false;
+  let begun = false;
+  try {
+    try {
+      await client.query(begin);
+      begun = true;
+    } catch (err) {
+      // The server had dropped this idle connection before we used it: nothing ran yet.
+      if (databaseFailureReason(err) === 'unavailable') throw new StaleConnection(err);
+      throw err;
+    }
     const result = await fn(wrap(client));
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    try {
-      await client.query('ROLLBACK');
-    } catch {
-      broken = true; // a connection that cannot roll back must not go back to the pool
+    // A lost connection has nothing to roll back (the server ended the transaction with it).
+    if (begun && !lost) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // a connection that cannot roll back must not go back to the pool
+      }
     }
+    // Nothing was committed; retryTransaction tells a database failure from the callback's own.
     throw err;
   } finally {
-    client.release(broken);
+    client.removeListener('error', onError);
+    client.release(broken || !begun || lost !== undefined);
   }
+}
+
+function inTransaction<T>(pool: pg.Pool, begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return retryTransaction(() => attemptTransaction(pool, begin, fn));
 }
 
 /**
  * A PostgreSQL server. Requests use a pool on DATABASE_URL; owner work (migrations, operator
  * commands) uses a small separate pool on the migration URL, opened on first use.
+ *
+ * When the server is down or unreachable nothing waits long: making a connection, and waiting
+ * for a free one in the pool, give up after `connectTimeoutMs`; new connections are made on
+ * demand, so service resumes by itself when the server is back. Connections the server drops
+ * while idle leave the pool (its 'error' event) without taking the process down.
  */
 export function openPostgres(opts: {
   url: string;
   migrationUrl: string;
   poolSize: number;
+  /** 0: no limit. Applies to withUser transactions (requests, the worker), not to asOwner. */
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
 }): Database {
+  const statementTimeoutMs = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize,
     types: typeParsers,
     application_name: 'jobforge',
+    connectionTimeoutMillis: connectTimeoutMs,
+    // The server silently gone (a network partition) fails the query instead of hanging it.
+    query_timeout: statementTimeoutMs > 0 ? statementTimeoutMs + READ_TIMEOUT_MARGIN_MS : undefined,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
-  // An idle client losing its server connection must not crash the process.
+  // An idle client losing its server connection (a restart, a fast shutdown) must not crash the
+  // process; the pool has already discarded it, and the next request connects afresh.
   pool.on('error', () => {});
   let ownerPool: pg.Pool | undefined;
   const owner = () => {
@@ -74,6 +135,8 @@ export function openPostgres(opts: {
         max: 2,
         types: typeParsers,
         application_name: 'jobforge-owner',
+        connectionTimeoutMillis: connectTimeoutMs,
+        keepAlive: true,
       });
       ownerPool.on('error', () => {});
     }
@@ -82,7 +145,7 @@ export function openPostgres(opts: {
   return {
     kind: 'postgres',
     withUser(userId, fn) {
-      return inTransaction(pool, `BEGIN; ${userContextPrelude(userId)}`, fn);
+      return inTransaction(pool, `BEGIN; ${userContextPrelude(userId, statementTimeoutMs)}`, fn);
     },
     asOwner(fn) {
       return inTransaction(owner(), 'BEGIN', fn);

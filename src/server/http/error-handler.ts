@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from './errors.ts';
+import { databaseFailureReason } from '../db/database.ts';
+import { AppError, databaseBusy, databaseTimeout, databaseUnavailable } from './errors.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };
@@ -9,6 +10,20 @@ interface ErrorBody {
 const body = (code: string, message: string, fields?: Record<string, string>): ErrorBody => ({
   error: fields && Object.keys(fields).length > 0 ? { code, message, fields } : { code, message },
 });
+
+/** The database failing (down, contended after retries, too slow): 503, never a 500. */
+function fromDatabaseFailure(err: unknown): AppError | undefined {
+  switch (databaseFailureReason(err)) {
+    case 'unavailable':
+      return databaseUnavailable();
+    case 'busy':
+      return databaseBusy();
+    case 'timeout':
+      return databaseTimeout();
+    case undefined:
+      return undefined;
+  }
+}
 
 /** Postgres errors that bad input can still reach despite validation (races, constraints). */
 function fromPostgres(err: { code?: unknown; constraint?: unknown }): AppError | undefined {
@@ -93,6 +108,13 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply
         .code(415)
         .send(body('unsupported_media_type', 'Send the request body as application/json.'));
+    }
+    const failure = fromDatabaseFailure(err);
+    if (failure) {
+      // One line per request while the database is down: the operator sees when and how long.
+      req.log.warn({ err }, `database failure: ${failure.code}`);
+      void reply.headers(failure.headers ?? {});
+      return reply.code(failure.status).send(body(failure.code, failure.message));
     }
     const pgError = fromPostgres(err);
     if (pgError) {

@@ -35,3 +35,34 @@ export const tooManyRequests = (retryAfterSeconds: number, message: string) =>
   new AppError(429, 'too_many_requests', message, undefined, {
     'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
+
+/**
+ * The database, not the request, is the problem (db/database.ts DatabaseFailure): a 503 the
+ * client may retry after Retry-After. The driver's own text never reaches the client.
+ */
+export const databaseUnavailable = () =>
+  new AppError(
+    503,
+    'database_unavailable',
+    'The database cannot be reached at the moment. Please try again shortly.',
+    undefined,
+    { 'retry-after': '5' },
+  );
+
+export const databaseBusy = () =>
+  new AppError(
+    503,
+    'database_busy',
+    'Other changes were being saved at the same moment. Please try again.',
+    undefined,
+    { 'retry-after': '1' },
+  );
+
+export const databaseTimeout = () =>
+  new AppError(
+    503,
+    'database_timeout',
+    'The database took too long to answer this request. Please try again in a moment.',
+    undefined,
+    { 'retry-after': '5' },
+  );
