@@ -102,12 +102,22 @@ function loggerOptions(config: Config) {
     : { level: config.logLevel };
 }
 
+/**
+ * Fastify's form of JOBFORGE_TRUST_PROXY. Addresses and ranges go as they are; a hop count
+ * becomes "the nearest n peers", whatever their address (Fastify takes a bare number as "trust
+ * none"), which is only right when the proxies are the sole way in (docs/configuration.md).
+ */
+function trustProxyOption(trust: Config['trustProxy']) {
+  if (typeof trust !== 'number') return trust;
+  return (_address: string, hop: number) => hop < trust;
+}
+
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { config, db } = opts;
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(config),
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
