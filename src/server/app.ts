@@ -21,6 +21,7 @@ import type { AppDeps } from './http/api.ts';
 import type { OutboundOptions } from './net/outbound-guard.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installMetrics } from './http/metrics.ts';
+import { metricsGuard } from './http/metrics-auth.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { resumesRoutes } from './resumes/resumes.routes.ts';
@@ -125,6 +126,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Before the route exists: JOBFORGE_METRICS_TOKEN, when set, guards /metrics.
+  app.addHook('onRequest', metricsGuard(config.metricsToken));
   // The listener is created below, with the worker; metrics read it when scraped.
   installMetrics(app, db, () => jobEvents.stats());
   const routeTable: RouteEntry[] = [];
