@@ -5,6 +5,9 @@
 -- (account, address) pair and lets old rows be forgotten. The table still holds hashed keys only
 -- (no user data), so it stays outside row-level security, as in 0001.
 ALTER TABLE auth_throttle ADD COLUMN last_attempt_at timestamptz NOT NULL DEFAULT now();
+-- Failed sign-ins drop the rows nobody touched for a day; under a spray of addresses that is
+-- many rows, so the sweep reads an index rather than the table.
+CREATE INDEX auth_throttle_last_attempt_at ON auth_throttle (last_attempt_at);
 
 -- A rotated refresh token keeps its successor, sealed with a key derived from the server secret
 -- (AES-GCM, the user's id as associated data), for the few seconds in which presenting it again is

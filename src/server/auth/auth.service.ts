@@ -65,7 +65,7 @@ export class AuthService {
       if (!r.admitted) {
         throw tooManyRequests(
           r.retryAfter,
-          `Too many accounts were created from your address in the last hour. Try again in ${minutes(r.retryAfter)}.`,
+          `Too many sign-ups from your address in the last hour. Try again in ${minutes(r.retryAfter)}.`,
         );
       }
     }

@@ -193,7 +193,7 @@ for (const kind of dbKinds()) {
             });
             statuses.push(res.status);
             if (res.status === 429) {
-              assert.match(res.body.error.message, /Too many accounts were created/);
+              assert.match(res.body.error.message, /Too many sign-ups from your address/);
               const wait = Number(res.headers.get('retry-after'));
               assert.ok(wait >= 1 && wait <= 3600, `Retry-After ${wait}`);
             }
