@@ -124,12 +124,14 @@ for (const kind of dbKinds()) {
   });
 
   describe(`client addresses cannot be spoofed (${kind})`, () => {
-    // The peer (the test, on 127.0.0.1) is not a trusted proxy in the first two; in the third it
-    // is the one trusted hop, which appends the real client address as a proxy does.
+    // The peer (the test, on 127.0.0.1) is not a trusted proxy in the first two; in the others
+    // it is the trusted proxy (by count, by range), which appends the real client address to
+    // whatever the client sent, as a proxy does.
     for (const [trust, real] of [
       ['false', undefined],
       ['10.0.0.0/8', undefined],
       ['1', '203.0.113.9'],
+      ['127.0.0.0/8', '203.0.113.9'],
     ] as const) {
       describe(`JOBFORGE_TRUST_PROXY=${trust}`, () => {
         let s: TestServer;
