@@ -21,6 +21,7 @@ import type { AppDeps } from './http/api.ts';
 import type { OutboundOptions } from './net/outbound-guard.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { installMetrics } from './http/metrics.ts';
+import { metricsGuard } from './http/metrics-auth.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { resumesRoutes } from './resumes/resumes.routes.ts';
@@ -102,12 +103,22 @@ function loggerOptions(config: Config) {
     : { level: config.logLevel };
 }
 
+/**
+ * Fastify's form of JOBFORGE_TRUST_PROXY. Addresses and ranges go as they are; a hop count
+ * becomes "the nearest n peers", whatever their address (Fastify takes a bare number as "trust
+ * none"), which is only right when the proxies are the sole way in (docs/configuration.md).
+ */
+function trustProxyOption(trust: Config['trustProxy']) {
+  if (typeof trust !== 'number') return trust;
+  return (_address: string, hop: number) => hop < trust;
+}
+
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { config, db } = opts;
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(config),
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -115,6 +126,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Before the route exists: JOBFORGE_METRICS_TOKEN, when set, guards /metrics.
+  app.addHook('onRequest', metricsGuard(config.metricsToken));
   // The listener is created below, with the worker; metrics read it when scraped.
   installMetrics(app, db, () => jobEvents.stats());
   const routeTable: RouteEntry[] = [];

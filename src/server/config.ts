@@ -32,7 +32,20 @@ const schema = z.object({
   JOBFORGE_LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   JOBFORGE_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   JOBFORGE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  JOBFORGE_TRUST_PROXY: bool.default(false),
+  JOBFORGE_REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  JOBFORGE_REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
+  JOBFORGE_TRUST_PROXY: z
+    .string()
+    .transform((v, ctx) => {
+      const trust = parseTrustProxy(v);
+      if (typeof trust === 'string') {
+        ctx.addIssue({ code: 'custom', message: trust });
+        return z.NEVER;
+      }
+      return trust;
+    })
+    .default(false),
+  JOBFORGE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   JOBFORGE_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   JOBFORGE_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   JOBFORGE_LOG_LEVEL: z
@@ -74,6 +87,47 @@ const schema = z.object({
   JOBFORGE_EMBEDDING_MODEL: z.string().max(200).optional(),
   JOBFORGE_EMBEDDING_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
+
+/**
+ * Which peers may tell Job Forge the client's address and scheme (X-Forwarded-For/-Proto):
+ * false (none), a number of proxy hops in front, or the proxies' addresses / CIDR ranges.
+ */
+export type TrustProxy = false | number | string[];
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * `JOBFORGE_TRUST_PROXY`: "false"/"0" (none), a hop count ("1" for one reverse proxy), or a
+ * comma-separated list of proxy addresses and CIDR ranges. "true" used to trust every hop, which
+ * lets any client pick its own address (and dodge per-address limits): it is refused, naming what
+ * to write instead. Returns the problem as a string.
+ */
+export function parseTrustProxy(value: string): TrustProxy | string {
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === 'no' || v === '0') return false;
+  if (v === 'true' || v === 'yes')
+    return '"true" would trust every hop, so any client could choose its own address by sending X-Forwarded-For: write the number of proxies in front of Job Forge (1 for one reverse proxy), or their addresses (e.g. 10.0.0.5 or 10.0.0.0/8, comma-separated)';
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : 'a hop count must be at most 10';
+  }
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const v4 = IPV4.test(address ?? '');
+    const v6 = !v4 && /^[0-9a-f:.]+$/.test(address ?? '') && (address ?? '').includes(':');
+    const maxBits = v4 ? 32 : 128;
+    const bitsOk =
+      bits === undefined ||
+      (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits && extra === undefined);
+    if (!(v4 || v6) || !bitsOk)
+      return `"${entry}" is not an IP address or CIDR range: write false, a hop count (1), or proxy addresses such as 10.0.0.5, 10.0.0.0/8, fd00::/8`;
+  }
+  return entries.length > 0 ? entries : false;
+}
 
 /** US dollars per million tokens, as providers publish them. */
 export interface Price {
@@ -177,8 +231,19 @@ export interface Config {
   secret: string | undefined;
   accessTokenTtl: number;
   refreshTokenTtl: number;
-  login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
-  trustProxy: boolean;
+  login: {
+    /** Per (account, address) pair: failures before the progressive delay starts (decision 065). */
+    maxFailuresPerAccount: number;
+    maxFailuresPerAddress: number;
+    windowSeconds: number;
+    /** 0: registration is not limited per address. */
+    registrationsPerAddressPerHour: number;
+  };
+  /** A rotated refresh token presented again this soon, from its session, is not a theft. */
+  refreshReuseGraceSeconds: number;
+  trustProxy: TrustProxy;
+  /** Set: /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   cookieSecure: 'auto' | boolean;
   logLevel: RawConfig['JOBFORGE_LOG_LEVEL'];
   /** auto: readable lines on a terminal, JSON lines otherwise (log collectors). */
@@ -270,8 +335,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFailuresPerAccount: e.JOBFORGE_LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: e.JOBFORGE_LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: e.JOBFORGE_LOGIN_WINDOW_SECONDS,
+      registrationsPerAddressPerHour: e.JOBFORGE_REGISTRATIONS_PER_ADDRESS_PER_HOUR,
     },
+    refreshReuseGraceSeconds: e.JOBFORGE_REFRESH_REUSE_GRACE_SECONDS,
     trustProxy: e.JOBFORGE_TRUST_PROXY,
+    metricsToken: e.JOBFORGE_METRICS_TOKEN,
     cookieSecure:
       e.JOBFORGE_COOKIE_SECURE === 'auto' ? 'auto' : e.JOBFORGE_COOKIE_SECURE === 'true',
     logLevel: e.JOBFORGE_LOG_LEVEL,

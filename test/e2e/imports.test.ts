@@ -61,6 +61,17 @@ async function importWithLink(p: Page, url: string): Promise<void> {
   await p.getByRole('button', { name: 'Import' }).click();
 }
 
+/**
+ * The import window shows what it received and waits for the person: checks the sender's address
+ * and the page's title, then imports.
+ */
+async function confirmReceived(popup: Page, url: string, title: string): Promise<void> {
+  await popup.getByRole('heading', { name: 'A page was sent to Job Forge' }).waitFor();
+  assert.equal(await popup.getByTestId('received-url').textContent(), url);
+  assert.equal(await popup.getByTestId('received-title').textContent(), title);
+  await popup.getByRole('button', { name: 'Import this page' }).click();
+}
+
 /** Runs the bookmarklet, as built for the settings page, on the page shown; answers the popup. */
 async function runBookmarklet(p: Page, origin: string): Promise<Page> {
   const [popup] = await Promise.all([
@@ -103,6 +114,10 @@ describe('importing a posting in Chromium (pglite, private addresses refused)', 
     popup.on('console', (m) => {
       if (m.type() === 'error') popupErrors.push(m.text());
     });
+    await popup.getByRole('heading', { name: 'A page was sent to Job Forge' }).waitFor();
+    await checkA11y(popup, 'bookmarklet confirmation');
+    await screenshot(popup, '51-bookmarklet-confirm');
+    await confirmReceived(popup, board.url('/job'), 'Staff Engineer at Initrode');
     await popup.getByLabel('Company').waitFor();
     assert.equal(await field(popup, 'Company'), 'Initrode');
     assert.equal(await field(popup, 'Role'), 'Staff Engineer');
@@ -111,7 +126,7 @@ describe('importing a posting in Chromium (pglite, private addresses refused)', 
     assert.match(await field(popup, 'Job description'), /payment services/);
     assert.match(await field(popup, 'Notes (optional)'), /full.?time/i);
     await checkA11y(popup, 'bookmarklet review');
-    await screenshot(popup, '51-bookmarklet-review');
+    await screenshot(popup, '51-bookmarklet-review-form');
 
     await popup.getByLabel('Role').fill('Staff Software Engineer');
     await popup.getByRole('button', { name: 'Create application' }).click();
@@ -153,6 +168,7 @@ describe('importing a posting in Chromium (pglite, private addresses refused)', 
     await popup.getByLabel('Password').fill('correct horse battery');
     await popup.getByRole('button', { name: 'Sign in' }).click();
     await popup.waitForURL('**/import/bookmarklet');
+    await confirmReceived(popup, board.url('/job'), 'Staff Engineer at Initrode');
     await popup.getByLabel('Company').waitFor();
     assert.equal(await field(popup, 'Company'), 'Initrode');
     await watch.context.close();
@@ -218,11 +234,67 @@ describe('importing a posting in Chromium (pglite, private addresses refused)', 
         ),
       [origin, await p.content()] as const,
     );
+    await confirmReceived(popup, board.url('/job'), 'Staff Engineer at Initrode');
     await popup.getByLabel('Company').waitFor();
     assert.equal(await field(popup, 'Company'), 'Initrode');
     assert.equal(imports.length, 1);
     assert.match(imports[0]!, /marker-fixture-board/);
     assert.doesNotMatch(imports[0]!, /marker-intruder/);
+    await watch.context.close();
+  });
+  test('when any page opens the import window and sends it a page, then it shows what came from where and imports nothing until the person confirms', async () => {
+    const watch = await suite.open();
+    const { page: p } = watch;
+    const origin = new URL(suite.server.url).origin;
+    await signUp(p, 'careful@example.com');
+    // A page the person happens to be on opens the window itself and sends a page at once.
+    const send = async () => {
+      await p.goto(board.url('/jobs'));
+      const [popup] = await Promise.all([
+        p.context().waitForEvent('page'),
+        p.evaluate((o) => {
+          const w = window.open(`${o}/import/bookmarklet`, 'jobforge-import');
+          window.addEventListener('message', (e) => {
+            if (e.source === w && (e.data as { type?: string })?.type === 'jobforge-ready') {
+              w!.postMessage(
+                {
+                  type: 'jobforge-page',
+                  url: location.href,
+                  html: document.documentElement.outerHTML,
+                },
+                o,
+              );
+            }
+          });
+        }, origin),
+      ]);
+      const imports: string[] = [];
+      popup.on('request', (r) => {
+        if (r.url().endsWith('/applications/import')) imports.push(r.postData() ?? '');
+      });
+      await popup.getByRole('heading', { name: 'A page was sent to Job Forge' }).waitFor();
+      return { popup, imports };
+    };
+
+    const first = await send();
+    assert.equal(await first.popup.getByTestId('received-url').textContent(), board.url('/jobs'));
+    assert.equal(await first.popup.getByTestId('received-title').textContent(), 'Two openings');
+    await first.popup.getByText(/any website can open this window/).waitFor();
+    // Waiting changes nothing: the page stays on the person's side until they choose.
+    await first.popup.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    assert.equal(first.imports.length, 0, 'nothing was sent to the server');
+    await first.popup.getByRole('button', { name: 'Discard' }).click();
+    await first.popup.getByText('Nothing was imported. You can close this window.').waitFor();
+    assert.equal(await first.popup.getByRole('button', { name: 'Import this page' }).count(), 0);
+    assert.equal(first.imports.length, 0, 'discarding sends nothing');
+    await first.popup.close();
+
+    // Confirming imports exactly the page shown.
+    const second = await send();
+    await second.popup.getByRole('button', { name: 'Import this page' }).click();
+    await second.popup.getByText('This page lists 2 postings').waitFor();
+    assert.equal(second.imports.length, 1);
+    assert.match(second.imports[0]!, /Site Reliability Engineer/);
     await watch.context.close();
   });
 });

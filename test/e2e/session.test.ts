@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { screenshot } from './browser.ts';
 import { JOB, nav } from './helpers.ts';
 import { browserSuite } from './suite.ts';
@@ -25,6 +25,40 @@ function apiLog(page: Page): string[] {
     if (path.startsWith('/api/v1/')) log.push(`${r.request().method()} ${path} ${r.status()}`);
   });
   return log;
+}
+
+/** Successful refreshes the server has answered since it started (its /metrics). */
+async function refreshesServed(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const m =
+    /^jobforge_http_requests_total\{method="POST",route="\/api\/v1\/auth\/refresh",status="200"\} (\d+)$/m.exec(
+      text,
+    );
+  return Number(m?.[1] ?? 0);
+}
+
+/**
+ * The browser restarts with `n` tabs of Job Forge: the refresh cookie survives, no tab's memory
+ * does, and every tab loads at once. Answers the refresh calls the tabs made (their statuses).
+ */
+async function restoreTabs(context: BrowserContext, n: number): Promise<number[]> {
+  for (const p of context.pages()) await p.close();
+  const refreshes: number[] = [];
+  const onResponse = (r: Response) => {
+    if (new URL(r.url()).pathname === '/api/v1/auth/refresh') refreshes.push(r.status());
+  };
+  context.on('response', onResponse);
+  const tabs = await Promise.all(Array.from({ length: n }, () => context.newPage()));
+  await Promise.all(tabs.map((t) => t.goto('/')));
+  await Promise.all(tabs.map((t) => t.getByRole('heading', { name: 'Dashboard' }).waitFor()));
+  for (const t of tabs) {
+    assert.equal(await t.getByRole('button', { name: 'Sign out' }).count(), 1, 'signed in');
+  }
+  // Each tab's token works: a page of data loads in every one.
+  await Promise.all(tabs.map((t) => nav(t, 'Board')));
+  await Promise.all(tabs.map((t) => t.getByText('No applications yet').waitFor()));
+  context.off('response', onResponse);
+  return refreshes;
 }
 
 // Chromium logs every 4xx answer as a console error; a 401 on the way to a refresh is expected.
@@ -103,6 +137,38 @@ describe('session in the browser (pglite)', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: /Resumes|Dashboard/ }).waitFor();
     assert.deepEqual(watch.dialogs, []);
+    await context.close();
+  });
+
+  test('when 2 and then 10 tabs of a signed-in user are restored at once, then they share one refresh and all stay signed in', async () => {
+    const u = await suite.server.register();
+    const { page, context } = await suite.open();
+    await signIn(page, u.email, u.password);
+    for (const n of [2, 10]) {
+      const before = await refreshesServed(suite.server.url);
+      const refreshes = await restoreTabs(context, n);
+      assert.deepEqual(refreshes, [200], `${n} tabs: one refresh, by one tab`);
+      assert.equal(await refreshesServed(suite.server.url), before + 1, 'the server saw one');
+    }
+    await context.close();
+  });
+
+  test('when the browser has no Web Locks, then ten tabs restored at once all stay signed in', async () => {
+    const u = await suite.server.register();
+    const { page, context } = await suite.open();
+    // As on a page served over plain HTTP under a network name (not a secure context).
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+    });
+    await signIn(page, u.email, u.password);
+    const refreshes = await restoreTabs(context, 10);
+    // Tabs that start together may each refresh; the server's reuse grace keeps them all in.
+    assert.ok(refreshes.length >= 1 && refreshes.length <= 10, `${refreshes.length} refreshes`);
+    assert.deepEqual(
+      refreshes.filter((s) => s !== 200),
+      [],
+      'no refresh was refused',
+    );
     await context.close();
   });
 });

@@ -56,6 +56,9 @@ export async function createTestDatabase(
     // Drafting in tests: the offline engine at full speed, workers that look often.
     JOBFORGE_OFFLINE_CHUNK_DELAY_MS: '0',
     JOBFORGE_WORKER_POLL_MS: '50',
+    // Every test signs its users up from 127.0.0.1: the per-address limit is tested on its own
+    // (auth.test.ts), not met by accident by a file that registers many users.
+    JOBFORGE_REGISTRATIONS_PER_ADDRESS_PER_HOUR: '0',
     ...env,
   };
   if (kind === 'pglite') {

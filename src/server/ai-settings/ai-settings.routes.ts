@@ -68,7 +68,9 @@ export function aiSettingsRoutes(app: ApiApp, deps: AppDeps): void {
         tags,
         summary: 'Check a provider configuration with one short request',
         description:
-          'Without a body, tests the settings your drafts use. Answers 200 with ok false and the reason ' +
+          'Without a body, tests the settings your drafts use. Your saved API key is used only for the ' +
+          'saved provider and base URL: testing another one without api_key answers 400 api_key_required. ' +
+          'Answers 200 with ok false and the reason ' +
           '(wrong URL, rejected key, unknown model, no JSON support) when the check fails. ' +
           'Limited to 10 tests per user per 10 minutes: beyond that, 429 with Retry-After.',
         body: testConnectionBody,

@@ -34,6 +34,34 @@ export const TEST_CONNECTION_LIMIT = { attempts: 10, windowSeconds: 600 };
 const testConnectionKey = (userId: string) =>
   createHash('sha256').update(`ai-test-connection:${userId}`).digest();
 
+/** Base URLs compared as URLs: case of the host and a trailing slash do not make another server. */
+function sameBaseUrl(a: string | undefined, b: string | undefined): boolean {
+  const norm = (u: string | undefined) => {
+    if (u === undefined) return undefined;
+    try {
+      return new URL(u).href.replace(/\/+$/, '');
+    } catch {
+      return u;
+    }
+  };
+  return norm(a) === norm(b);
+}
+
+const where = (kind: keyof typeof LABELS, baseUrl: string | undefined) =>
+  `${LABELS[kind]}${baseUrl ? ` at ${baseUrl}` : ''}`;
+
+function keyForAnotherServer(
+  saved: EffectiveSettings,
+  body: NonNullable<TestConnectionBody>,
+): AppError {
+  const message =
+    `Your saved API key is only sent to the server it was saved for (${where(saved.kind, saved.baseUrl)}). ` +
+    `To test ${where(body.provider, body.base_url)}, enter the API key for it (or save these settings first).`;
+  return new AppError(400, 'api_key_required', message, {
+    api_key: 'is required to test a provider or base URL other than the saved one',
+  });
+}
+
 const present = (row: repo.AiSettingsRow | undefined): AiSettings => ({
   provider: row?.provider ?? null,
   model: row?.model ?? null,
@@ -139,13 +167,23 @@ export class AiSettingsService {
       }
       const current = await this.ai.forUser(tx, auth.userId);
       if (!body) return current;
-      const sameProvider = current.source === 'user' && current.kind === body.provider;
+      // The stored key goes only where it was saved for: the same provider at the same base URL.
+      // Anything else is a server the key's owner never chose for it (a typo, or a server that
+      // collects keys), so it takes a key given with the request.
+      const stored = current.source === 'user' ? current.apiKey : undefined;
+      const sameTarget =
+        current.source === 'user' &&
+        current.kind === body.provider &&
+        sameBaseUrl(current.baseUrl, body.base_url);
+      if (body.api_key === undefined && stored !== undefined && !sameTarget) {
+        throw keyForAnotherServer(current, body);
+      }
       return {
         source: 'user',
         kind: body.provider,
         model: body.model ?? defaultModel(body.provider) ?? '',
         baseUrl: body.base_url,
-        apiKey: body.api_key ?? (sameProvider ? current.apiKey : undefined),
+        apiKey: body.api_key ?? (sameTarget ? stored : undefined),
       };
     });
     const result = (ok: boolean, message: string): TestConnectionResult => ({

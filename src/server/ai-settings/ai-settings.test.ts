@@ -10,6 +10,7 @@ import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer, type TestUser } from '../../../test/helpers/server.ts';
 
 const KEY = 'sk-user-secret-key-1234';
+const OTHER_KEY = 'sk-key-for-the-other-server';
 const portOf = (url: string) => Number(new URL(url).port);
 
 for (const kind of dbKinds()) {
@@ -17,16 +18,19 @@ for (const kind of dbKinds()) {
     let s: TestServer;
     let openai: FakeServer;
     let anthropic: FakeServer;
+    // Another server a user might name: it records every Authorization header it receives.
+    let elsewhere: FakeServer;
     before(async () => {
       openai = await startFakeOpenAi({ apiKey: KEY, models: ['llama3.1:8b'] });
       anthropic = await startFakeAnthropic({ apiKey: KEY });
+      elsewhere = await startFakeOpenAi({ apiKey: OTHER_KEY, models: ['llama3.1:8b'] });
       // The guard allows exactly the fakes' ports on 127.0.0.1, as the SSRF tests do.
       s = await startTestServer(
         kind,
         { JOBFORGE_LLM_RETRY_BASE_MS: '1', JOBFORGE_LLM_RETRY_MAX_MS: '20' },
         {
           outbound: {
-            allowedTargets: [openai.url, anthropic.url].map((u) => ({
+            allowedTargets: [openai.url, anthropic.url, elsewhere.url].map((u) => ({
               address: '127.0.0.1',
               port: portOf(u),
             })),
@@ -38,6 +42,7 @@ for (const kind of dbKinds()) {
       await s.stop();
       await openai.close();
       await anthropic.close();
+      await elsewhere.close();
     });
 
     const put = (u: TestUser, body: unknown) =>
@@ -184,6 +189,64 @@ for (const kind of dbKinds()) {
       assert.equal(anthropic.requests.length, 1);
       const sent = anthropic.requests[0]!.headers;
       assert.equal(sent['x-api-key'] ?? sent.authorization?.replace('Bearer ', ''), KEY);
+    });
+
+    test('when a connection test names another base URL or provider, then the saved key is not sent: 400 without a key, the given key with one', async () => {
+      const u = await s.register();
+      const saved = await put(u, {
+        provider: 'openai-compatible',
+        model: 'llama3.1:8b',
+        base_url: openai.url,
+        api_key: KEY,
+      });
+      assert.equal(saved.status, 200, saved.text);
+      elsewhere.requests.length = 0;
+      openai.requests.length = 0;
+
+      const otherUrl = await testConnection(u, {
+        provider: 'openai-compatible',
+        model: 'llama3.1:8b',
+        base_url: elsewhere.url,
+      });
+      assert.equal(otherUrl.status, 400, otherUrl.text);
+      assert.equal(otherUrl.body.error.code, 'api_key_required');
+      assert.ok(otherUrl.body.error.fields.api_key);
+      assert.match(otherUrl.body.error.message, /only sent to the server it was saved for/);
+      assert.ok(otherUrl.body.error.message.includes(elsewhere.url));
+      const otherProvider = await testConnection(u, {
+        provider: 'openai',
+        base_url: openai.url,
+      });
+      assert.equal(otherProvider.status, 400, otherProvider.text);
+      assert.equal(otherProvider.body.error.code, 'api_key_required');
+      assert.equal(elsewhere.requests.length + openai.requests.length, 0, 'nothing was sent');
+
+      elsewhere.script([{ kind: 'text', chunks: ['{"ok": true}'] }]);
+      const withKey = await testConnection(u, {
+        provider: 'openai-compatible',
+        model: 'llama3.1:8b',
+        base_url: `${elsewhere.url}/`,
+        api_key: OTHER_KEY,
+      });
+      assert.equal(withKey.body.ok, true, withKey.text);
+      assert.deepEqual(
+        elsewhere.requests.map((r) => r.headers.authorization),
+        [`Bearer ${OTHER_KEY}`],
+      );
+
+      // The saved server, named as saved (a trailing slash aside), gets the saved key.
+      openai.script([{ kind: 'text', chunks: ['{"ok": true}'] }]);
+      const same = await testConnection(u, {
+        provider: 'openai-compatible',
+        model: 'llama3.1:8b',
+        base_url: `${openai.url}/`,
+      });
+      assert.equal(same.body.ok, true, same.text);
+      assert.deepEqual(
+        openai.requests.map((r) => r.headers.authorization),
+        [`Bearer ${KEY}`],
+      );
+      for (const r of elsewhere.requests) assert.notEqual(r.headers.authorization, `Bearer ${KEY}`);
     });
 
     test('when a user tests connections more than 10 times in 10 minutes, then 429 with Retry-After, and other users are not affected', async () => {

@@ -11,7 +11,9 @@ export const REFRESH_COOKIE = 'jobforge_refresh';
 const COOKIE_PATH = '/api/v1/auth';
 
 export function authRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new AuthService(deps.db, deps.tokens, deps.config.login);
+  const service = new AuthService(deps.db, deps.tokens, deps.config);
+  // req.protocol is the socket's, or X-Forwarded-Proto when the peer is a trusted proxy
+  // (JOBFORGE_TRUST_PROXY): behind a TLS-terminating proxy the cookie is Secure.
   const cookieSecure = (req: FastifyRequest) =>
     deps.config.cookieSecure === 'auto' ? req.protocol === 'https' : deps.config.cookieSecure;
 
@@ -38,6 +40,7 @@ export function authRoutes(app: ApiApp, deps: AppDeps): void {
       schema: {
         tags: ['auth'],
         summary: 'Create an account and sign in',
+        description: 'Limited per address per hour (429 with Retry-After).',
         body: registerBody,
         response: { 201: session, ...errors },
       },
@@ -55,7 +58,8 @@ export function authRoutes(app: ApiApp, deps: AppDeps): void {
         tags: ['auth'],
         summary: 'Sign in with email and password',
         description:
-          'Failed attempts are throttled per account and per address (429 with Retry-After).',
+          'Attempts are counted before the password is checked, per (account, address) pair with a ' +
+          'progressive delay and per address (429 with Retry-After).',
         body: loginBody,
         response: { 200: session, 403: errorBody, ...errors },
       },
@@ -74,7 +78,9 @@ export function authRoutes(app: ApiApp, deps: AppDeps): void {
         summary: 'Exchange a refresh token for a new access token (and a new refresh token)',
         description:
           'The refresh token comes from the httpOnly cookie, or from the body for API clients. ' +
-          'Each refresh token works once; presenting a used one ends the whole session.',
+          'Each refresh token works once; presenting a used one ends the whole session, except ' +
+          'within a few seconds of its rotation from the same client (two tabs refreshing at once), ' +
+          'which gets the session’s current tokens.',
         body: refreshBody,
         response: { 200: session, ...errors },
       },
@@ -83,7 +89,7 @@ export function authRoutes(app: ApiApp, deps: AppDeps): void {
       const fromBody = req.body?.refresh_token;
       const token = fromBody ?? req.cookies[REFRESH_COOKIE];
       if (!token) throw unauthorized('No refresh token: sign in again.');
-      const issued = await service.refresh(token).catch((err: unknown) => {
+      const issued = await service.refresh(token, clientInfo(req)).catch((err: unknown) => {
         if (!fromBody) void reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
         throw err;
       });

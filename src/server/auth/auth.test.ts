@@ -118,36 +118,72 @@ for (const kind of dbKinds()) {
       assert.equal((await s.request('GET', '/api/v1/users/me')).status, 401);
     });
 
-    test('when a refresh token is used, then it rotates; reusing the old one revokes the whole family', async () => {
+    const refresh = (token: string, headers: Record<string, string> = {}) =>
+      s.request('POST', '/api/v1/auth/refresh', { body: { refresh_token: token }, headers });
+    // The grace window passes for every used token (moved into the past, not slept through).
+    const graceOver = () =>
+      s.server.db.asOwner((tx) =>
+        tx.query(
+          `UPDATE refresh_tokens SET used_at = used_at - interval '11 seconds' WHERE used_at IS NOT NULL`,
+        ),
+      );
+
+    test('when a refresh token is reused after the grace window, then the whole family is revoked', async () => {
       const u = await s.register();
-      const r1 = await s.request('POST', '/api/v1/auth/refresh', {
-        body: { refresh_token: u.refreshToken },
-      });
+      const r1 = await refresh(u.refreshToken);
       assert.equal(r1.status, 200);
       assert.notEqual(r1.body.refresh_token, u.refreshToken);
-      const reuse = await s.request('POST', '/api/v1/auth/refresh', {
-        body: { refresh_token: u.refreshToken },
-      });
+      await graceOver();
+      const reuse = await refresh(u.refreshToken);
       assert.equal(reuse.status, 401);
       // The rotated token and the access tokens of that session are dead too.
-      const r2 = await s.request('POST', '/api/v1/auth/refresh', {
-        body: { refresh_token: r1.body.refresh_token },
-      });
-      assert.equal(r2.status, 401);
+      assert.equal((await refresh(r1.body.refresh_token)).status, 401);
       assert.equal(
         (await s.request('GET', '/api/v1/users/me', { token: r1.body.access_token })).status,
         401,
       );
     });
 
-    test('when two refreshes race with one token, then exactly one wins', async () => {
+    test('when a rotated token is presented again within the grace window by its client, then it gets the session’s current tokens and the session lives', async () => {
       const u = await s.register();
-      const results = await Promise.all(
-        [1, 2].map(() =>
-          s.request('POST', '/api/v1/auth/refresh', { body: { refresh_token: u.refreshToken } }),
-        ),
+      const r1 = await refresh(u.refreshToken);
+      assert.equal(r1.status, 200);
+      const again = await refresh(u.refreshToken);
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.body.refresh_token, r1.body.refresh_token, 'the current one, no new one');
+      assert.equal(
+        (await s.request('GET', '/api/v1/users/me', { token: again.body.access_token })).status,
+        200,
       );
-      assert.deepEqual(results.map((r) => r.status).sort(), [200, 401]);
+      // Still one line of tokens: the current one rotates normally, and the session lives on.
+      const r2 = await refresh(r1.body.refresh_token);
+      assert.equal(r2.status, 200);
+      // Two rotations later, within the window, the first token still finds the current one.
+      const late = await refresh(u.refreshToken);
+      assert.deepEqual([late.status, late.body.refresh_token], [200, r2.body.refresh_token]);
+      assert.equal((await refresh(r2.body.refresh_token)).status, 200);
+    });
+
+    test('when a rotated token is presented again within the grace window by another client, then the family is revoked', async () => {
+      const u = await s.register();
+      const r1 = await refresh(u.refreshToken);
+      assert.equal(r1.status, 200);
+      const thief = await refresh(u.refreshToken, { 'user-agent': 'curl/8.5.0' });
+      assert.equal(thief.status, 401);
+      assert.equal((await refresh(r1.body.refresh_token)).status, 401, 'the session ended');
+    });
+
+    test('when ten refreshes race with one token, then all get the session’s one current token', async () => {
+      const u = await s.register();
+      const results = await Promise.all(Array.from({ length: 10 }, () => refresh(u.refreshToken)));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        Array(10).fill(200),
+      );
+      const tokens = new Set(results.map((r) => r.body.refresh_token as string));
+      assert.equal(tokens.size, 1, 'one rotation, one current token');
+      const [current] = tokens;
+      assert.equal((await refresh(current!)).status, 200);
     });
 
     test('when a browser refreshes with its cookie, then it gets a new cookie and no token in the body', async () => {
@@ -194,9 +230,7 @@ for (const kind of dbKinds()) {
         (await s.request('GET', '/api/v1/users/me', { token: other.body.access_token })).status,
         401,
       );
-      const r = await s.request('POST', '/api/v1/auth/refresh', {
-        body: { refresh_token: other.body.refresh_token },
-      });
+      const r = await refresh(other.body.refresh_token);
       assert.equal(r.status, 401);
       const login = await s.request('POST', '/api/v1/auth/login', {
         body: { email: u.email, password: 'a brand new password' },

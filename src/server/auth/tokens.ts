@@ -1,5 +1,6 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
+import { SecretBox } from '../crypto/secret-box.ts';
 
 const ISSUER = 'jobforge';
 const AUDIENCE = 'jobforge-api';
@@ -16,6 +17,7 @@ export interface AccessClaims {
  */
 export class TokenService {
   private readonly key: Uint8Array;
+  private readonly successors: SecretBox;
 
   constructor(
     secret: string,
@@ -23,6 +25,19 @@ export class TokenService {
     readonly refreshTtlSeconds: number,
   ) {
     this.key = new Uint8Array(hkdfSync('sha256', secret, 'jobforge', 'access-token-hs256', 32));
+    this.successors = new SecretBox(secret, 'refresh token successor');
+  }
+
+  /**
+   * A rotated token's successor, sealed for its user, kept for the reuse grace window only
+   * (auth.service.ts refresh). Its own key: an API-key ciphertext never opens as a token.
+   */
+  sealSuccessor(token: string, userId: string): string {
+    return this.successors.encrypt(token, userId);
+  }
+
+  openSuccessor(sealed: string, userId: string): string | undefined {
+    return this.successors.decrypt(sealed, userId);
   }
 
   signAccess(claims: AccessClaims): Promise<string> {

@@ -29,10 +29,7 @@ const exportBody = z
   .meta({ id: 'UserExport' });
 
 export function usersRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new UsersService(
-    deps.tenant,
-    new AuthService(deps.db, deps.tokens, deps.config.login),
-  );
+  const service = new UsersService(deps.tenant, new AuthService(deps.db, deps.tokens, deps.config));
   const onRequest = authenticate(deps.tokens);
   const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
   const tags = ['account'];

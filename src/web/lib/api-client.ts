@@ -1,5 +1,14 @@
 import type { Session } from '../../contracts/auth.ts';
-import { getSession, signedIn, signedOut } from './session-store.ts';
+import {
+  announceRefreshing,
+  askOtherTabs,
+  getSession,
+  hasFresherSession,
+  refreshedElsewhere,
+  shareSession,
+  signedIn,
+  signedOut,
+} from './session-store.ts';
 
 export const API = '/api/v1';
 
@@ -38,17 +47,25 @@ async function toApiError(res: Response): Promise<ApiError> {
 let refreshing: Promise<boolean> | null = null;
 
 /**
- * Exchanges the refresh cookie for a new access token. Each refresh token works once and a
- * reused one ends the whole session, so concurrent callers share one request.
+ * Exchanges the refresh cookie for a new access token. Each refresh token works once, so
+ * concurrent callers in this tab share one request, and the browser's tabs share one refresh:
+ * under a Web Lock, a tab first takes a session another tab has just obtained (broadcast, or
+ * asked for), and only refreshes when none has one. Restoring ten tabs makes one refresh.
  */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
+    const stale = getSession().accessToken;
     try {
-      const res = await fetch(`${API}/auth/refresh`, { method: 'POST' });
-      if (!res.ok) return false;
-      const s = (await res.json()) as Session;
-      signedIn(s.user, s.access_token);
-      return true;
+      const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+      if (!locks) {
+        if (await refreshedElsewhere(stale)) return true;
+        announceRefreshing();
+        return await refreshNow();
+      }
+      return await locks.request(REFRESH_LOCK, async () => {
+        if (hasFresherSession(stale) || (await askOtherTabs(stale))) return true;
+        return refreshNow();
+      });
     } catch {
       return false;
     } finally {
@@ -56,6 +73,21 @@ export function refreshSession(): Promise<boolean> {
     }
   })();
   return refreshing;
+}
+
+const REFRESH_LOCK = 'jobforge.refresh';
+
+async function refreshNow(): Promise<boolean> {
+  try {
+    const res = await fetch(`${API}/auth/refresh`, { method: 'POST' });
+    if (!res.ok) return false;
+    const s = (await res.json()) as Session;
+    signedIn(s.user, s.access_token);
+    shareSession();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface RequestOptions {

@@ -9,7 +9,9 @@
  * 3. The bookmarklet answers only a ready message whose origin is Job Forge's and whose source is
  *    the window it opened, posting `{type: 'jobforge-page', url, html}` with targetOrigin = the
  *    Job Forge origin, so the page can reach no one else.
- * 4. The Job Forge page accepts only a message from its opener (see bookmarklet-import-page.tsx).
+ * 4. The Job Forge page accepts only a message from its opener, shows where the page came from
+ *    and its title, and imports only when the person confirms: any website can open that window
+ *    and play the opener (see bookmarklet-import-page.tsx).
  */
 
 export const BOOKMARKLET_PATH = '/import/bookmarklet';

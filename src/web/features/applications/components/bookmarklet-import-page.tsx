@@ -1,23 +1,48 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { JobImport } from '../../../../contracts/imports.ts';
+import { Button } from '../../../components/ui/button.tsx';
 import { Alert, Card, errorMessage, PageTitle, Spinner } from '../../../components/ui/feedback.tsx';
 import { asPageMessage, MAX_PAGE_HTML } from '../../../lib/bookmarklet.ts';
 import { useImportPosting } from '../api/imports.ts';
 import { ImportReview } from './import-review.tsx';
 
+/** A page that arrived, as the person sees it before deciding. */
+interface Received {
+  url: string | undefined;
+  html: string;
+  title: string;
+}
+
 type Waiting =
   | { kind: 'no-opener' }
   | { kind: 'waiting' }
   | { kind: 'too-large'; size: number }
-  | { kind: 'received'; url: string | undefined };
+  | { kind: 'received'; page: Received }
+  | { kind: 'discarded' };
 
 const MiB = 1024 * 1024;
+const TITLE_SHOWN = 200;
+
+/** The page's own title, read from an inert document (no script runs, nothing loads). */
+function titleOf(html: string): string {
+  try {
+    const title = new DOMParser().parseFromString(html, 'text/html').title.trim();
+    return title.length > TITLE_SHOWN ? `${title.slice(0, TITLE_SHOWN)}…` : title;
+  } catch {
+    return '';
+  }
+}
+
+const size = (chars: number) =>
+  chars >= MiB ? `${(chars / MiB).toFixed(1)} MiB` : `${Math.max(1, Math.round(chars / 1024))} KB`;
 
 /**
  * The window the bookmarklet opens (see lib/bookmarklet.ts). Rendered inside the signed-in
  * shell, so a signed-out user signs in first and comes back here; only then does it tell its
  * opener it is ready. It takes one page, and only from its opener: any other window that posts
- * here (a frame, another tab) is ignored.
+ * here (a frame, another tab) is ignored. And since any website can open this window and send it
+ * a page, nothing reaches the server until the person has seen where the page comes from and
+ * chosen to import it.
  */
 export function BookmarkletImportPage() {
   const importing = useImportPosting();
@@ -25,9 +50,6 @@ export function BookmarkletImportPage() {
     window.opener ? { kind: 'waiting' } : { kind: 'no-opener' },
   );
   const [result, setResult] = useState<{ data: JobImport; url: string | undefined } | null>(null);
-  // The mutation object changes identity every render; the listener must be added once.
-  const start = useRef(importing.mutate);
-  start.current = importing.mutate;
 
   useEffect(() => {
     const opener = window.opener as Window | null;
@@ -43,11 +65,7 @@ export function BookmarkletImportPage() {
         return;
       }
       const url = /^https?:\/\//i.test(page.url) ? page.url : undefined;
-      setState({ kind: 'received', url });
-      start.current(
-        { html: page.html, ...(url ? { url } : {}) },
-        { onSuccess: (data) => setResult({ data, url }) },
-      );
+      setState({ kind: 'received', page: { url, html: page.html, title: titleOf(page.html) } });
     };
     window.addEventListener('message', onMessage);
     // '*': the opener's origin is whatever job board the user is on, and "ready" carries nothing.
@@ -55,6 +73,14 @@ export function BookmarkletImportPage() {
     return () => window.removeEventListener('message', onMessage);
   }, []);
 
+  const confirmImport = (page: Received) =>
+    importing.mutate(
+      { html: page.html, ...(page.url ? { url: page.url } : {}) },
+      { onSuccess: (data) => setResult({ data, url: page.url }) },
+    );
+
+  const received = state.kind === 'received' ? state.page : null;
+  const asked = importing.isPending || importing.isSuccess || importing.isError;
   return (
     <>
       <PageTitle>Import a job posting</PageTitle>
@@ -72,9 +98,37 @@ export function BookmarkletImportPage() {
             MiB). Paste the job description into a new application instead.
           </Alert>
         )}
-        {state.kind === 'received' && importing.isPending && (
-          <Spinner label="Reading the posting from the page…" />
+        {state.kind === 'discarded' && (
+          <Alert kind="info">Nothing was imported. You can close this window.</Alert>
         )}
+        {received && !asked && (
+          <section aria-labelledby="received-heading" className="flex flex-col gap-3">
+            <h2 id="received-heading" className="text-base font-semibold">
+              A page was sent to Job Forge
+            </h2>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+              <dt className="font-medium">From</dt>
+              <dd className="break-all" data-testid="received-url">
+                {received.url ?? 'an address that is not a web page'}
+              </dd>
+              <dt className="font-medium">Title</dt>
+              <dd data-testid="received-title">{received.title || '(no title)'}</dd>
+              <dt className="font-medium">Size</dt>
+              <dd>{size(received.html.length)} of HTML</dd>
+            </dl>
+            <p className="text-sm">
+              Import it only if this is the posting you sent with the bookmarklet: any website can
+              open this window and send it a page.
+            </p>
+            <div className="flex flex-wrap gap-2">
+              <Button onClick={() => confirmImport(received)}>Import this page</Button>
+              <Button variant="secondary" onClick={() => setState({ kind: 'discarded' })}>
+                Discard
+              </Button>
+            </div>
+          </section>
+        )}
+        {importing.isPending && <Spinner label="Reading the posting from the page…" />}
         {importing.isError && <Alert>{errorMessage(importing.error)}</Alert>}
         {result && <ImportReview result={result.data} pageUrl={result.url} />}
       </Card>
