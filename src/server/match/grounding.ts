@@ -31,8 +31,15 @@ const numbersIn = (s: string) =>
 /** Runs of capitalised words: employers, titles, degrees, places, and acronyms. */
 const namesIn = (s: string) =>
   (s.match(/\p{Lu}[\p{L}\p{N}&'.-]*(?:\s+(?:of\s+|&\s+)?\p{Lu}[\p{L}\p{N}&'.-]*)*/gu) ?? []).map(
-    (n) => n.replace(/[.'-]+$/, ''),
+    trimPunctuationEnd,
   );
+
+/** Trailing dots, apostrophes and hyphens cut off ("Acme Inc." → "Acme Inc"), in one pass. */
+function trimPunctuationEnd(name: string): string {
+  let end = name.length;
+  while (end > 0 && ".'-".includes(name[end - 1]!)) end--;
+  return name.slice(0, end);
+}
 
 /** Every non-empty line, headings included: "### Employer — Title (dates)" carries claims too. */
 const linesOf = (text: string) =>
