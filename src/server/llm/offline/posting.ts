@@ -256,8 +256,9 @@ function blankLabels(text: string): string {
 /** Skills named in the text: the vocabulary, plus acronyms (AWS, ICU, CPA) anywhere in it. */
 export function skillsIn(text: string): string[] {
   const lower = ` ${text.toLowerCase()} `;
+  // The plain substring first: most skills are not in a given line, and includes is cheap.
   const found = SKILL_PATTERNS.filter(
-    ([s, re]) => re.test(lower) && (AMBIGUOUS[s]?.test(text) ?? true),
+    ([s, re]) => lower.includes(s) && re.test(lower) && (AMBIGUOUS[s]?.test(text) ?? true),
   ).map(([s]) => s);
   // Shouted labels ("TO APPLY:", "GENERAL INFORMATION:") are not acronyms.
   const unlabelled = blankLabels(text);
