@@ -1,5 +1,6 @@
 import { skillsIn } from '../llm/offline/posting.ts';
 import { cleanText, stem, stripMarkdown, words } from '../llm/offline/text.ts';
+import { TokenRuns } from '../llm/offline/token-runs.ts';
 
 export type GroundingKind = 'skill' | 'name' | 'number' | 'date' | 'wording';
 
@@ -69,59 +70,6 @@ function novelParts(name: string, known: Set<string>, skills: string[]): string[
   });
   if (run.length > 0) parts.push(run.join(' '));
   return parts;
-}
-
-/**
- * Every run of consecutive tokens of a text, answerable in the run's length: a suffix automaton
- * over the tokens (linear to build). Asking `text.includes(run)` of a 200 KB resume for each
- * line of a 200 KB tailored one was quadratic.
- */
-class TokenRuns {
-  private readonly next: Map<string, number>[] = [new Map<string, number>()];
-  private readonly link: number[] = [-1];
-  private readonly length: number[] = [0];
-
-  constructor(tokens: string[]) {
-    let last = 0;
-    for (const token of tokens) last = this.extend(last, token);
-  }
-
-  private extend(last: number, token: string): number {
-    const cur = this.next.push(new Map()) - 1;
-    this.length.push(this.length[last]! + 1);
-    this.link.push(0);
-    let p = last;
-    while (p !== -1 && !this.next[p]!.has(token)) {
-      this.next[p]!.set(token, cur);
-      p = this.link[p]!;
-    }
-    if (p === -1) return cur;
-    const q = this.next[p]!.get(token)!;
-    if (this.length[p]! + 1 === this.length[q]) {
-      this.link[cur] = q;
-      return cur;
-    }
-    const clone = this.next.push(new Map(this.next[q])) - 1;
-    this.length.push(this.length[p]! + 1);
-    this.link.push(this.link[q]!);
-    while (p !== -1 && this.next[p]!.get(token) === q) {
-      this.next[p]!.set(token, clone);
-      p = this.link[p]!;
-    }
-    this.link[q] = clone;
-    this.link[cur] = clone;
-    return cur;
-  }
-
-  has(run: string[]): boolean {
-    let state = 0;
-    for (const token of run) {
-      const to = this.next[state]!.get(token);
-      if (to === undefined) return false;
-      state = to;
-    }
-    return true;
-  }
 }
 
 /** A novel-word share above this, with at least this many novel words, is new wording. */

@@ -88,6 +88,36 @@ describe('the offline engine on the largest inputs', () => {
   );
 
   test(
+    'when a posting names 12,000 distinct acronyms, then each is looked up once, through an index',
+    GUARD,
+    () => {
+      // "Q" and a letter, then four digits: six characters, none inside another.
+      const code = (k: number) =>
+        `Q${String.fromCharCode(65 + (k % 26))}${String(Math.floor(k / 26)).padStart(4, '0')}`;
+      const lines = Array.from({ length: 1200 }, (_, j) => `- Ran ${code(j)} checks`);
+      const description = `## Requirements\n${Array.from(
+        { length: 300 },
+        (_, i) => `- ${Array.from({ length: 40 }, (_, k) => code(40 * i + k)).join(' ')}`,
+      ).join('\n')}\n`;
+      assert.ok(description.length <= 100_000);
+      const posting = analyzePosting({ ...job, description });
+      assert.equal(posting.skills.length, 12_000);
+      const match = matchResume(posting, `# Jane Doe\n\n${lines.join('\n')}\n`);
+      assert.equal(match.score, 10);
+      assert.equal(match.missingKeywords.length, 12_000 - 1200);
+      match.requirements.forEach((r, i) => {
+        if (i < 30) {
+          assert.equal(r.status, 'met');
+          assert.deepEqual(r.evidence, [
+            `Ran ${code(40 * i)} checks`,
+            `Ran ${code(40 * i + 1)} checks`,
+          ]);
+        } else assert.deepEqual([r.status, r.evidence], ['missing', []]);
+      });
+    },
+  );
+
+  test(
     `when a word is longer than ${MAX_STEM_LENGTH} letters, then it is kept as written instead of stemmed`,
     GUARD,
     () => {

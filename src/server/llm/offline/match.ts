@@ -1,6 +1,7 @@
 import type { PostingAnalysis, Requirement } from './posting.ts';
 import { skillsIn } from './posting.ts';
 import { cleanText, stem, stems, stripMarkdown, words } from './text.ts';
+import { TokenRuns } from './token-runs.ts';
 
 export interface RequirementMatch extends Requirement {
   status: 'met' | 'partial' | 'missing';
@@ -43,15 +44,6 @@ export function resumeLines(resume: string): string[] {
 const stemPhrase = (text: string) => ` ${words(text).map(stem).join(' ')} `;
 
 /**
- * Whether a text names a skill, by its stems: "Led a team" names "leadership", "managed
- * budgets" names "budgeting". Multi-word skills must appear as a phrase.
- */
-const namesSkill = (phrase: string, skill: string) => {
-  const s = stemPhrase(skill);
-  return s.trim() !== '' && phrase.includes(s);
-};
-
-/**
  * Acronyms and their spelled-out names, both ways: a posting's "EHR" is met by a resume's
  * "electronic health records". Explicit pairs only, so nothing else is read into an acronym.
  */
@@ -71,6 +63,17 @@ const namesOf = (skill: string) => [
   skill,
   ...ALIASES.flatMap(([a, b]) => (a === skill ? [b] : b === skill ? [a] : [])),
 ];
+
+/** A stem phrase's tokens; undefined when it has an empty one (then only includes() will do). */
+const tokensOf = (phrase: string) => {
+  const tokens = phrase.trim().split(' ');
+  return tokens.every((t) => t !== '') ? tokens : undefined;
+};
+
+/** Skill names this short (acronyms are 2–6 letters) are found through an index of substrings. */
+const SHORT_NAME = 6;
+/** Distinct short names searched for directly before that index is built. */
+const DIRECT_SEARCHES = 64;
 
 /** Every index at which `needle` occurs in `haystack` (overlapping ones included). */
 function occurrences(haystack: string, needle: string): number[] {
@@ -93,11 +96,17 @@ class ResumeIndex {
   private readonly resumeStems: Set<string>;
   private readonly resumePhrase: string;
   private readonly resumeSkills: Set<string>;
-  /** The lines lower-cased and as stem phrases, each joined by "\n" with its line starts. */
+  /** The lines lower-cased, joined by "\n", with where each starts. */
   private readonly lowerText: string;
   private readonly lowerStarts: number[] = [];
-  private readonly phraseText: string;
-  private readonly phraseStarts: number[] = [];
+  private readonly lower: string[];
+  private readonly phrases: string[];
+  /** Runs of stems in the lines and in the whole resume (a separator token between lines). */
+  private readonly lineRuns: TokenRuns;
+  private readonly resumeRuns: TokenRuns;
+  /** Short substring → the lines holding it, built once many names have been asked for. */
+  private substrings: Map<string, number[]> | undefined;
+  private directSearches = 0;
   private readonly weights = new Map<string, number>();
   private readonly namedBy = new Map<string, Set<number>>();
   private readonly skillFound = new Map<string, boolean>();
@@ -112,14 +121,57 @@ class ResumeIndex {
         else this.linesOfStem.set(t, [i]);
       }
     });
-    this.lowerText = joinLines(
-      this.lines.map((l) => l.toLowerCase()),
-      this.lowerStarts,
+    this.lower = this.lines.map((l) => l.toLowerCase());
+    this.lowerText = joinLines(this.lower, this.lowerStarts);
+    this.phrases = this.lines.map(stemPhrase);
+    this.lineRuns = new TokenRuns(
+      this.phrases.flatMap((p) => ['\n', ...p.split(' ').filter(Boolean)]),
     );
-    this.phraseText = joinLines(this.lines.map(stemPhrase), this.phraseStarts);
     this.resumeStems = new Set(words(resume).map(stem));
     this.resumePhrase = cleanText(resume).split('\n').map(stemPhrase).join('|');
+    this.resumeRuns = new TokenRuns(this.resumePhrase.split(' ').filter(Boolean));
     this.resumeSkills = new Set(skillsIn(resume));
+  }
+
+  /**
+   * Whether the resume names a skill by its stems: "Led a team" names "leadership", "managed
+   * budgets" names "budgeting". Multi-word skills must appear as a phrase (a run of stems).
+   */
+  private resumeNames(name: string): boolean {
+    const phrase = stemPhrase(name);
+    if (phrase.trim() === '') return false;
+    const tokens = tokensOf(phrase);
+    return tokens ? this.resumeRuns.has(tokens) : this.resumePhrase.includes(phrase);
+  }
+
+  /** The lines whose lower-cased text contains `name`. */
+  private linesContaining(name: string): number[] {
+    if (name.length >= 2 && name.length <= SHORT_NAME && !name.includes('\n')) {
+      if (this.substrings) return this.substrings.get(name) ?? [];
+      if (++this.directSearches > DIRECT_SEARCHES) {
+        this.substrings = substringIndex(this.lower, SHORT_NAME);
+        return this.substrings.get(name) ?? [];
+      }
+    }
+    return occurrences(this.lowerText, name).map((i) => lineAt(this.lowerStarts, i));
+  }
+
+  /** The lines naming `name` by its stems, as a phrase. */
+  private linesPhrasing(name: string): readonly number[] {
+    const phrase = stemPhrase(name);
+    if (phrase.trim() === '') return [];
+    const tokens = tokensOf(phrase);
+    if (tokens?.length === 1) return this.linesWith(tokens[0]!);
+    if (tokens && !this.lineRuns.has(tokens)) return [];
+    // Candidates: the lines holding the name's rarest stem; each is checked as written.
+    const rarest = (tokens ?? [])
+      .map((t) => this.linesWith(t))
+      .reduce<readonly number[] | undefined>(
+        (a, b) => (!a || b.length < a.length ? b : a),
+        undefined,
+      );
+    const candidates = rarest ?? this.lines.map((_, i) => i);
+    return candidates.filter((i) => this.phrases[i]!.includes(phrase));
   }
 
   hasStem(t: string): boolean {
@@ -146,9 +198,7 @@ class ResumeIndex {
   hasSkill(skill: string): boolean {
     let found = this.skillFound.get(skill);
     if (found === undefined) {
-      found = namesOf(skill).some(
-        (s) => this.resumeSkills.has(s) || namesSkill(this.resumePhrase, s),
-      );
+      found = namesOf(skill).some((s) => this.resumeSkills.has(s) || this.resumeNames(s));
       this.skillFound.set(skill, found);
     }
     return found;
@@ -161,10 +211,8 @@ class ResumeIndex {
       at = new Set<number>();
       for (const name of namesOf(skill)) {
         if (name === '') this.lines.forEach((_, i) => at!.add(i));
-        else for (const i of occurrences(this.lowerText, name)) at.add(lineAt(this.lowerStarts, i));
-        const phrase = stemPhrase(name);
-        if (phrase.trim() === '') continue;
-        for (const i of occurrences(this.phraseText, phrase)) at.add(lineAt(this.phraseStarts, i));
+        else for (const i of this.linesContaining(name)) at.add(i);
+        for (const i of this.linesPhrasing(name)) at.add(i);
       }
       this.namedBy.set(skill, at);
     }
@@ -172,7 +220,23 @@ class ResumeIndex {
   }
 }
 
-/** Lines joined by "\n" (which no skill or stem phrase contains), noting where each starts. */
+/** Every substring of 2 to `max` characters of each line → the lines holding it, in order. */
+function substringIndex(lines: string[], max: number): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  lines.forEach((line, i) => {
+    for (let start = 0; start < line.length - 1; start++) {
+      for (let len = 2; len <= max && start + len <= line.length; len++) {
+        const key = line.slice(start, start + len);
+        const at = index.get(key);
+        if (!at) index.set(key, [i]);
+        else if (at[at.length - 1] !== i) at.push(i);
+      }
+    }
+  });
+  return index;
+}
+
+/** Lines joined by "\n" (which no skill name contains), noting where each starts. */
 function joinLines(lines: string[], starts: number[]): string {
   let at = 0;
   for (const l of lines) {
