@@ -70,8 +70,12 @@ const tokensOf = (phrase: string) => {
   return tokens.every((t) => t !== '') ? tokens : undefined;
 };
 
-/** Skill names this short (acronyms are 2–6 letters) are found through an index of substrings. */
-const SHORT_NAME = 6;
+/**
+ * Names like an acronym's (2–6 letters, digits or "&", as skillsIn reads them) are found through
+ * an index of the lines' substrings of that shape.
+ */
+const SHORT_NAME = /^[a-z0-9&]{2,6}$/;
+const NAME_CHAR = /[a-z0-9&]/;
 /** Distinct short names searched for directly before that index is built. */
 const DIRECT_SEARCHES = 64;
 
@@ -146,10 +150,10 @@ class ResumeIndex {
 
   /** The lines whose lower-cased text contains `name`. */
   private linesContaining(name: string): number[] {
-    if (name.length >= 2 && name.length <= SHORT_NAME && !name.includes('\n')) {
+    if (SHORT_NAME.test(name)) {
       if (this.substrings) return this.substrings.get(name) ?? [];
       if (++this.directSearches > DIRECT_SEARCHES) {
-        this.substrings = substringIndex(this.lower, SHORT_NAME);
+        this.substrings = substringIndex(this.lower);
         return this.substrings.get(name) ?? [];
       }
     }
@@ -220,12 +224,14 @@ class ResumeIndex {
   }
 }
 
-/** Every substring of 2 to `max` characters of each line → the lines holding it, in order. */
-function substringIndex(lines: string[], max: number): Map<string, number[]> {
+/** Every substring of each line that SHORT_NAME accepts → the lines holding it, in order. */
+function substringIndex(lines: string[]): Map<string, number[]> {
   const index = new Map<string, number[]>();
   lines.forEach((line, i) => {
     for (let start = 0; start < line.length - 1; start++) {
-      for (let len = 2; len <= max && start + len <= line.length; len++) {
+      for (let len = 1; len <= 6 && start + len <= line.length; len++) {
+        if (!NAME_CHAR.test(line[start + len - 1]!)) break;
+        if (len < 2) continue;
         const key = line.slice(start, start + len);
         const at = index.get(key);
         if (!at) index.set(key, [i]);
