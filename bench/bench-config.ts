@@ -60,8 +60,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     applicationsPerUser: e.BENCH_APPLICATIONS_PER_USER,
     databases: [...new Set(e.BENCH_DATABASES)],
     postgres: {
-      owner: e.BENCH_PG_OWNER_URL.replace(/\/+$/, ''),
-      runtime: e.BENCH_PG_RUNTIME_URL.replace(/\/+$/, ''),
+      owner: e.BENCH_PG_OWNER_URL.replace(/(?<!\/)\/+$/, ''),
+      runtime: e.BENCH_PG_RUNTIME_URL.replace(/(?<!\/)\/+$/, ''),
     },
     writeDocs: e.BENCH_WRITE_DOCS,
     generation: {

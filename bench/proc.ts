@@ -74,7 +74,7 @@ export interface MachineFacts {
 export function machineFacts(): MachineFacts {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
   try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    const m = /^model name\s*:(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     if (m?.[1]) cpuModel = m[1].trim();
   } catch {
     // keep os.cpus()'s answer

@@ -55,7 +55,7 @@ export class RemoteWorkspace implements Workspace {
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
       throw new Error(`--server ${server} must be an http:// or https:// address.`);
     }
-    const root = base.href.replace(/\/+$/, '');
+    const root = base.href.replace(/(?<!\/)\/+$/, '');
     const res = await send(root, '/api/v1/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

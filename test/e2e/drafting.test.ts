@@ -95,7 +95,7 @@ describe('drafting in Chromium (pglite, offline engine)', () => {
     await page.getByRole('button', { name: 'Compare with source resume' }).click();
     const comparison = page.getByTestId('resume-comparison');
     await comparison.getByRole('columnheader', { name: 'Source: Main resume' }).waitFor();
-    assert.match((await page.getByTestId('diff-summary').textContent()) ?? '', /\d+ lines changed/);
+    assert.match((await page.getByTestId('diff-summary').textContent()) ?? '', /\d lines changed/);
     assert.ok((await comparison.locator('tbody ins').count()) > 0, 'additions highlighted');
     await screenshot(page, '22-tailored-resume-diff');
     await checkA11y(page, 'workspace with drafting and the diff');

@@ -61,7 +61,7 @@ describe('match analysis, grounding flags and AI settings in Chromium (pglite, o
     assert.match(flagText, /Not in your resume: .*name “Globex/);
     assert.match(
       (await page.getByTestId('grounding-summary').textContent()) ?? '',
-      /\d+ lines? cannot be traced to this resume/,
+      /\d lines? cannot be traced to this resume/,
     );
     // Lines copied from the source are not flagged.
     const flaggedTexts = await page.getByTestId('ungrounded-line').allTextContents();

@@ -206,10 +206,10 @@ export function safeName(s: string): string {
     .replace(/[æÆ]/g, 'ae')
     .replace(/[øØ]/g, 'o')
     .replace(/[^a-zA-Z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
+    .replace(/^_+|(?<!_)_+$/g, '')
     .toLowerCase()
     .slice(0, 60)
-    .replace(/_+$/, '');
+    .replace(/(?<!_)_+$/, '');
 }
 
 const missing = (what: 'application' | 'document' | 'resume'): never => {

@@ -61,7 +61,7 @@ function markdownLines(md: string): string[] {
       line
         .replace(/^#{1,6}\s+/, '')
         .replace(/^\s*(?:[-*+]|\d+\.)\s+/, '')
-        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/\[([^[\]]*)\]\([^)]*\)/g, '$1')
         .replace(/\*\*|__|\*|`/g, '')
         .trim(),
     )
@@ -97,17 +97,17 @@ async function pdfText(pdf: Buffer): Promise<string> {
 function structure(html: string): string[] {
   return [...html.matchAll(/<(h[1-6]|li)>(.*?)<\/\1>|<(h[1-6]|li)>([^<]*)/g)].map((m) => {
     const tag = m[1] ?? m[3];
-    const inner = (m[2] ?? m[4] ?? '').replace(/<[^>]+>/g, '');
+    const inner = (m[2] ?? m[4] ?? '').replace(/<[^<>]+>/g, '');
     return `${tag}: ${inner.replace(/&amp;/g, '&').trim()}`;
   });
 }
 
 function markdownStructure(md: string): string[] {
   return md.split('\n').flatMap((line) => {
-    const h = /^(#{1,3})\s+(.*)$/.exec(line);
-    if (h) return [`h${h[1]!.length}: ${h[2]}`];
-    const li = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
-    if (li) return [`li: ${li[1]!.replace(/`/g, '')}`];
+    const h = /^(#{1,3})\s(.*)$/.exec(line);
+    if (h) return [`h${h[1]!.length}: ${h[2]!.trimStart()}`];
+    const li = /^\s*(?:[-*+]|\d+\.)\s(.*)$/.exec(line);
+    if (li) return [`li: ${li[1]!.trimStart().replace(/`/g, '')}`];
     return [];
   });
 }

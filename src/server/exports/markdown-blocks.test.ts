@@ -55,3 +55,14 @@ test('when Markdown has a quote, code block, table or task list, then no text is
     '- [x] done thing',
   ]);
 });
+
+test(
+  'when a document holds raw HTML with a long run of "<" and no ">", then it is kept as text, in linear time',
+  { timeout: 30_000 },
+  () => {
+    const lt = '<'.repeat(100_000);
+    assert.deepEqual(shape(markdownBlocks(`<div ${lt}\n\nafter`)), [`p <div ${lt}`, 'p after']);
+    assert.deepEqual(shape(markdownBlocks(`<div>${lt}</div>\n\nafter`)), ['p after']);
+    assert.deepEqual(shape(markdownBlocks('a <b>bold</b> c')), ['p a bold c']);
+  },
+);

@@ -194,6 +194,15 @@ function decode(s: string): string {
   });
 }
 
+/** `<…>` removed as `/<[^>]*>/g` would, in one pass (that regex is quadratic on a run of "<"). */
 function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, '');
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = html.indexOf('<', from);
+    const close = open < 0 ? -1 : html.indexOf('>', open + 1);
+    if (close < 0) return out + html.slice(from);
+    out += html.slice(from, open);
+    from = close + 1;
+  }
 }

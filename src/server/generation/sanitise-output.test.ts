@@ -62,3 +62,18 @@ describe('sanitiseOutput', () => {
     assert.equal(sanitiseOutput(md), md);
   });
 });
+
+describe('sanitiseOutput on hostile lines', () => {
+  test(
+    'when a line opens with a long run of tildes and ends in a backtick, then it stays prose, in linear time',
+    { timeout: 30_000 },
+    () => {
+      const line = `${'~'.repeat(100_000)}\``;
+      assert.equal(sanitiseOutput(line), line);
+      assert.equal(
+        sanitiseOutput(`~~~~${'~'.repeat(100_000)} js\n<b>x</b>\n~~~~`),
+        `~~~~${'~'.repeat(100_000)} js\n<b>x</b>\n~~~~`,
+      );
+    },
+  );
+});

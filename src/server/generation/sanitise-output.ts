@@ -29,7 +29,7 @@ export function sanitiseOutput(markdown: string): string {
         fence = undefined;
       continue;
     }
-    const open = /^ {0,3}(`{3,}|~{3,})([^`]*)$/.exec(line);
+    const open = /^ {0,3}(`{3,}|~{3,}(?!~))([^`]*)$/.exec(line);
     if (open && !(open[1]![0] === '`' && open[2]!.includes('`'))) {
       flushProse();
       fence = { char: open[1]![0]!, length: open[1]!.length };

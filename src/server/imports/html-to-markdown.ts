@@ -39,12 +39,25 @@ export function htmlToMarkdown(html: string): string {
 }
 
 export function tidy(text: string): string {
-  return text
-    .replaceAll('\u0000', '')
-    .replace(/\u00a0/g, ' ')
-    .replace(/[ \t]+$/gm, '')
+  return trimLineEnds(text.replaceAll('\u0000', '').replace(/\u00a0/g, ' '))
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * Spaces and tabs at the end of every line dropped, as `/[ \t]+$/gm` would, in one pass: that
+ * regex rescans a long run of spaces from each of its characters when text follows it.
+ */
+function trimLineEnds(text: string): string {
+  return text
+    .split(/([\n\r\u2028\u2029])/)
+    .map((part, i) => {
+      if (i % 2 === 1) return part;
+      let end = part.length;
+      while (end > 0 && (part[end - 1] === ' ' || part[end - 1] === '\t')) end--;
+      return part.slice(0, end);
+    })
+    .join('');
 }
 
 /**

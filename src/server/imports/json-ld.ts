@@ -11,11 +11,7 @@ const MAX_DEPTH = 12;
 
 /** JSON.parse, then once more after repairing the usual template mistakes; undefined if hopeless. */
 export function parseLenientJson(raw: string): unknown {
-  const text = raw
-    .trim()
-    .replace(/^<!--|-->$/g, '')
-    .replace(/^\s*(\/\/)?\s*<!\[CDATA\[|(\/\/)?\s*\]\]>\s*$/g, '')
-    .trim();
+  const text = unwrapCdata(raw.trim().replace(/^<!--|-->$/g, '')).trim();
   try {
     return JSON.parse(text);
   } catch {
@@ -25,6 +21,29 @@ export function parseLenientJson(raw: string): unknown {
       return undefined;
     }
   }
+}
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+
+/**
+ * A `<![CDATA[` … `]]>` wrapper (each end optionally behind `//`) removed, as
+ * `/^\s*(\/\/)?\s*<!\[CDATA\[|(\/\/)?\s*\]\]>\s*$/g` would. That regex tried its second half
+ * from every blank of a long run of spaces inside the JSON: quadratic.
+ */
+function unwrapCdata(text: string): string {
+  let start = 0;
+  let i = 0;
+  while (isSpace(text[i])) i++;
+  if (text.startsWith('//', i)) for (i += 2; isSpace(text[i]);) i++;
+  if (text.startsWith('<![CDATA[', i)) start = i + '<![CDATA['.length;
+  let end = text.length;
+  while (end > start && isSpace(text[end - 1])) end--;
+  if (end - 3 >= start && text.startsWith(']]>', end - 3)) {
+    end -= 3;
+    while (end > start && isSpace(text[end - 1])) end--;
+    if (end - 2 >= start && text.startsWith('//', end - 2)) end -= 2;
+  } else end = text.length;
+  return text.slice(start, end);
 }
 
 /** Escapes control characters inside strings and drops trailing commas outside them. */

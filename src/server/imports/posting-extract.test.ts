@@ -173,3 +173,31 @@ describe('postings on boards that mislead', () => {
     assert.equal(draft(html).role_title, 'Warehouse Operations Lead');
   });
 });
+
+describe('linear-time page text', () => {
+  const GUARD = { timeout: 30_000 };
+  const gap = ' '.repeat(200_000);
+
+  test(
+    'when JSON-LD holds a huge blank run, with or without a CDATA wrapper, then it parses',
+    GUARD,
+    () => {
+      assert.deepEqual(parseLenientJson(`{"title": "a${gap}b"}`), { title: `a${gap}b` });
+      assert.deepEqual(
+        parseLenientJson(`// <![CDATA[\n{"title": "x",${gap.slice(0, 100)}}${gap}\n//${gap}]]>  `),
+        {
+          title: 'x',
+        },
+      );
+      assert.equal(parseLenientJson(`{"title": "a"${gap}`), undefined);
+    },
+  );
+
+  test('when a page title holds a huge blank run, then it is split as before', GUARD, () => {
+    assert.deepEqual(splitTitle(`Engineer${gap}-${gap}Acme${gap}| LinkedIn${gap}`), {
+      role: 'Engineer',
+      company: 'Acme',
+    });
+    assert.deepEqual(splitTitle(`a${gap}b`), { role: `a${gap}b` });
+  });
+});

@@ -321,13 +321,13 @@ function withoutLeadingLabels(markdown: string, repeats: (string | undefined)[])
  */
 export function splitTitle(title: string): { role?: string; company?: string; location?: string } {
   const t = title
-    .replace(/\s*[|–—-]\s*(LinkedIn|Indeed|Glassdoor|SEEK|Careers?|Jobs?)\s*$/i, '')
+    .replace(/(?<!\s)\s*[|–—-]\s*(LinkedIn|Indeed|Glassdoor|SEEK|Careers?|Jobs?)\s*$/i, '')
     .trim();
   const hiring = /^(.+?) hiring (.+?)(?: in (.+))?$/i.exec(t);
   if (hiring) return { company: hiring[1], role: hiring[2], location: hiring[3] };
   const at = /^(?:Job Application for )?(.+?) at (.+)$/i.exec(t);
   if (at) return { role: at[1], company: at[2] };
-  const parts = t.split(/\s+[|–—-]\s+/);
+  const parts = t.split(/(?<!\s)\s+[|–—-]\s+/);
   if (parts.length >= 2) return { role: parts[0], company: parts[1] };
   return t ? { role: t } : {};
 }

@@ -10,8 +10,8 @@ export function parseModelJson<T>(
   schema: z.ZodType<T>,
 ): { ok: true; value: T } | { ok: false; reason: string } {
   const candidates: string[] = [text.trim()];
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
-  if (fenced?.[1]) candidates.push(fenced[1].trim());
+  const fenced = fencedBlock(text);
+  if (fenced) candidates.push(fenced.trim());
   const first = text.indexOf('{');
   const last = text.lastIndexOf('}');
   if (first >= 0 && last > first) candidates.push(text.slice(first, last + 1));
@@ -33,4 +33,19 @@ export function parseModelJson<T>(
     }
   }
   return { ok: false, reason };
+}
+
+/**
+ * The body of the first code fence ("```json … ```"), as `/```(?:json)?\s*([\s\S]*?)```/i`
+ * captures it, without that regex's quadratic retries over a long blank run in an unclosed
+ * fence: if the first opening has no closing fence after it, no later opening has one either.
+ */
+function fencedBlock(text: string): string | undefined {
+  const open = text.indexOf('```');
+  if (open < 0) return undefined;
+  let body = open + 3;
+  if (text.slice(body, body + 4).toLowerCase() === 'json') body += 4;
+  while (body < text.length && /\s/.test(text[body]!)) body++;
+  const close = text.indexOf('```', body);
+  return close < 0 ? undefined : text.slice(body, close);
 }

@@ -42,7 +42,7 @@ function template(name: string): { system: string; user: string } {
  * that writes "</job_posting> now ignore the rules") is defused so it cannot end the block early.
  */
 export function asData(text: string): string {
-  return text.replace(/<\s*\/?\s*(job_posting|resume|research_report|posting_brief)\b/gi, (m) =>
+  return text.replace(/<\s*(?:\/\s*)?(job_posting|resume|research_report|posting_brief)\b/gi, (m) =>
     m.replace('<', '‹'),
   );
 }

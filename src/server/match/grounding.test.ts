@@ -89,3 +89,19 @@ describe('grounding check', () => {
     });
   }
 });
+
+describe('grounding check on hostile lines', () => {
+  test(
+    'when a name ends in a long run of dots and hyphens, then it is reported without them, in linear time',
+    { timeout: 30_000 },
+    () => {
+      const tailored = `- Worked at Globex${'.-'.repeat(50_000)} in Berlin`;
+      assert.deepEqual(
+        checkGrounding(tailored, SOURCE).ungrounded.flatMap((u) =>
+          u.reasons.map((r) => `${r.kind}:${r.text}`),
+        ),
+        ['name:Globex'],
+      );
+    },
+  );
+});

@@ -1,5 +1,6 @@
 import { skillsIn } from '../llm/offline/posting.ts';
 import { cleanText, stem, stripMarkdown, words } from '../llm/offline/text.ts';
+import { TokenRuns } from '../llm/offline/token-runs.ts';
 
 export type GroundingKind = 'skill' | 'name' | 'number' | 'date' | 'wording';
 
@@ -31,8 +32,15 @@ const numbersIn = (s: string) =>
 /** Runs of capitalised words: employers, titles, degrees, places, and acronyms. */
 const namesIn = (s: string) =>
   (s.match(/\p{Lu}[\p{L}\p{N}&'.-]*(?:\s+(?:of\s+|&\s+)?\p{Lu}[\p{L}\p{N}&'.-]*)*/gu) ?? []).map(
-    (n) => n.replace(/[.'-]+$/, ''),
+    trimPunctuationEnd,
   );
+
+/** Trailing dots, apostrophes and hyphens cut off ("Acme Inc." → "Acme Inc"), in one pass. */
+function trimPunctuationEnd(name: string): string {
+  let end = name.length;
+  while (end > 0 && ".'-".includes(name[end - 1]!)) end--;
+  return name.slice(0, end);
+}
 
 /** Every non-empty line, headings included: "### Employer — Title (dates)" carries claims too. */
 const linesOf = (text: string) =>
@@ -78,14 +86,17 @@ const MIN_NOVEL_WORDS = 3;
 export function checkGrounding(tailored: string, source: string): GroundingReport {
   // Line by line, so that a tailored line never matches across two source lines.
   const sourceText = ` ${linesOf(source).map(normalise).join(' | ')} `;
-  const sourceTokens = new Set(sourceText.split(' ').filter(Boolean));
+  const tokens = sourceText.split(' ').filter(Boolean);
+  const sourceTokens = new Set(tokens);
+  // " | " between lines is a token no normalised line holds, so no run crosses two lines.
+  const sourceRuns = new TokenRuns(tokens);
   const sourceStems = new Set(words(source).map(stem));
   const sourceSkills = new Set(skillsIn(source));
   const sourceNumbers = new Set(numbersIn(source));
   const ungrounded: UngroundedLine[] = [];
   for (const line of linesOf(tailored)) {
     const norm = normalise(line);
-    if (!norm || sourceText.includes(` ${norm} `)) continue;
+    if (!norm || sourceRuns.has(norm.split(' '))) continue;
     const reasons: UngroundedLine['reasons'] = [];
     const seen = new Set<string>();
     const add = (kind: GroundingKind, text: string) => {

@@ -50,7 +50,7 @@ export function deniedReason(address: string): string | undefined {
   // "0x7f.1" and the like, which never reach us from the URL parser or the resolver anyway.
   const version = net.isIP(address);
   if (version === 0) return 'not an IP address';
-  const ip = ipaddr.parse(address.replace(/%.*$/, ''));
+  const ip = ipaddr.parse(address.replace(/%.*/, ''));
   if (ip.kind() === 'ipv4') {
     return V4_DENIED.some((c) => ip.match(c)) ? 'a private or reserved IPv4 address' : undefined;
   }
@@ -89,7 +89,7 @@ const NEVER_V6 = cidrs([
 
 export function alwaysDeniedReason(address: string): string | undefined {
   if (net.isIP(address) === 0) return 'not an IP address';
-  const ip = ipaddr.parse(address.replace(/%.*$/, ''));
+  const ip = ipaddr.parse(address.replace(/%.*/, ''));
   if (ip.kind() === 'ipv4') {
     return NEVER_V4.some((c) => ip.match(c))
       ? 'a link-local, metadata, unspecified or multicast address'

@@ -143,26 +143,87 @@ function bodySize(pages: PdfPage[]): number {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10;
 }
 
+/**
+ * Link annotations read per page: a resume has a few dozen; a file with thousands would make
+ * every word test every one of them.
+ */
+export const MAX_LINKS_PER_PAGE = 500;
+
+interface Row {
+  y: number;
+  size: number;
+  items: PdfItem[];
+  /** Creation order: an item joins the first row made that is near enough. */
+  order: number;
+}
+
+/**
+ * The page's rows sorted by baseline, so the row an item belongs to is found by binary search
+ * among the few rows near its baseline, not by testing every row (quadratic on a page of
+ * thousands of scattered items).
+ */
+class RowsByBaseline {
+  private readonly sorted: Row[] = [];
+
+  /** The earliest-made row within `tolerance` of y (the exact test of a linear search). */
+  find(y: number, tolerance: number): Row | undefined {
+    let best: Row | undefined;
+    // Slack around the window for rounding; the exact test below decides.
+    const reach = tolerance + 1 + Math.abs(y) * 1e-6;
+    for (let i = this.lowerBound(y - reach); i < this.sorted.length; i++) {
+      const row = this.sorted[i]!;
+      if (!(row.y <= y + reach)) break;
+      if (Math.abs(row.y - y) < tolerance && (!best || row.order < best.order)) best = row;
+    }
+    return best;
+  }
+
+  add(row: Row): void {
+    // A row at NaN can never be near an item: leave it out of the search.
+    if (Number.isNaN(row.y)) return;
+    this.sorted.splice(this.lowerBound(row.y), 0, row);
+  }
+
+  private lowerBound(y: number): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]!.y < y) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
 /** Groups text items into lines (same baseline), top to bottom, with headings and gaps. */
 export function layoutLines(pages: PdfPage[]): TextLine[] {
   const body = bodySize(pages);
-  const largest = Math.max(...pages.flatMap((p) => p.items.map((i) => i.size)));
+  // A loop, not Math.max(...sizes): spreading 100,000 items overflows the call stack.
+  let largest = -Infinity;
+  for (const p of pages) for (const i of p.items) largest = Math.max(largest, i.size);
   const lines: TextLine[] = [];
   for (const page of pages) {
-    const rows: { y: number; size: number; items: PdfItem[] }[] = [];
+    const rows: Row[] = [];
+    const byBaseline = new RowsByBaseline();
     for (const item of page.items) {
       if (item.str.trim() === '' && item.width === 0) continue;
-      const row = rows.find((r) => Math.abs(r.y - item.y) < Math.max(2, item.size * 0.4));
+      const row = byBaseline.find(item.y, Math.max(2, item.size * 0.4));
       if (row) {
         row.items.push(item);
         row.size = Math.max(row.size, item.size);
-      } else rows.push({ y: item.y, size: item.size, items: [item] });
+      } else {
+        const made = { y: item.y, size: item.size, items: [item], order: rows.length };
+        rows.push(made);
+        byBaseline.add(made);
+      }
     }
     rows.sort((a, b) => b.y - a.y);
+    const links = page.links.slice(0, MAX_LINKS_PER_PAGE);
     let previous: { y: number; size: number } | undefined;
     for (const row of rows) {
       row.items.sort((a, b) => a.x - b.x);
-      const text = joinItems(row.items, page.links);
+      const text = joinItems(row.items, links);
       if (text.trim() === '') continue;
       const ratio = row.size / body;
       const heading =
@@ -188,14 +249,15 @@ function joinItems(items: PdfItem[], links: PdfLink[]): string {
     const charWidth = item.width / Math.max(1, item.str.length);
     const gap = end === undefined ? 0 : item.x - end;
     let first = true;
+    // The links at this item's height, in order: each word then tests only those.
+    const probe = item.y + item.size * 0.3;
+    const level = links.filter(
+      ({ rect: [, y1, , y2] }) => probe >= Math.min(y1, y2) && probe <= Math.max(y1, y2),
+    );
     for (const match of item.str.matchAll(/\S+/g)) {
       const center = item.x + (match.index + match[0].length / 2) * charWidth;
-      const link = links.find(
-        ({ rect: [x1, y1, x2, y2] }) =>
-          center >= Math.min(x1, x2) &&
-          center <= Math.max(x1, x2) &&
-          item.y + item.size * 0.3 >= Math.min(y1, y2) &&
-          item.y + item.size * 0.3 <= Math.max(y1, y2),
+      const link = level.find(
+        ({ rect: [x1, , x2] }) => center >= Math.min(x1, x2) && center <= Math.max(x1, x2),
       );
       const spaceBefore = first ? gap > item.size * 0.15 || /^\s/.test(item.str) : true;
       words.push({ text: match[0], url: link?.url, spaceBefore: words.length > 0 && spaceBefore });

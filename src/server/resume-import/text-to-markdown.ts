@@ -113,7 +113,42 @@ export function looksLikeName(text: string): boolean {
 
 /** The title a Markdown resume starts with, if any ("# Jeanne Dupré"). */
 export function firstHeading(markdown: string): string | undefined {
-  const match = /^#{1,2}\s+(.+?)\s*#*\s*$/m.exec(markdown);
-  const title = match?.[1]?.replace(/[*_`[\]]/g, '').trim();
+  const title = firstHeadingText(markdown)
+    ?.replace(/[*_`[\]]/g, '')
+    .trim();
   return title && title.length <= 80 ? title : undefined;
+}
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+const isLineBreak = (ch: string | undefined) =>
+  ch === '\n' || ch === '\r' || ch === '\u2028' || ch === '\u2029';
+
+/**
+ * What `/^#{1,2}\s+(.+?)\s*#*\s*$/m` captures, in one pass: the first line opening with one or
+ * two #s and a space, its text from the first non-space character (a blank run after the #s
+ * may cross line breaks, as \s does) to the end of that line, less a closing run of spaces,
+ * #s and spaces. The regex itself backtracks cubically on a heading line of spaces ("# a",
+ * 3,000 spaces, "b" took 10 s): one person's upload would freeze the server for everyone.
+ */
+function firstHeadingText(text: string): string | undefined {
+  for (let start = 0; start < text.length;) {
+    const q = start + (text[start + 1] === '#' ? 2 : 1);
+    if (text[start] === '#' && isSpace(text[q])) {
+      let s = q;
+      while (isSpace(text[s])) s++;
+      // Only blanks to the end: the title would be blank (or the line no heading at all).
+      if (s >= text.length) return undefined;
+      let end = s;
+      while (end < text.length && !isLineBreak(text[end])) end++;
+      let cut = end;
+      while (cut > s && isSpace(text[cut - 1])) cut--;
+      while (cut > s && text[cut - 1] === '#') cut--;
+      while (cut > s && isSpace(text[cut - 1])) cut--;
+      return text.slice(s, Math.max(cut, s + 1));
+    }
+    // The next line.
+    while (start < text.length && !isLineBreak(text[start])) start++;
+    start++;
+  }
+  return undefined;
 }

@@ -9,10 +9,46 @@ const list = (items: string[], empty: string) =>
 
 const STATUS = { met: 'met', partial: 'partly met', missing: 'not found in your resume' };
 
-/** Both analyses of one draft request; every document is drafted from these. */
+/**
+ * The analyses of the last few postings and their resumes: a job drafts up to three documents
+ * and a brief from the same posting and resume, so each is analysed once per job, not once per
+ * document. Keyed by content; the results are shared, so nothing may change them.
+ */
+const recentPostings = new Map<string, PostingAnalysis>();
+const recentMatches = new WeakMap<PostingAnalysis, Map<string, MatchAnalysis>>();
+const RECENT = 8;
+
+function remember<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    // Most recently used last, so the oldest is dropped first.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const value = make();
+  cache.set(key, value);
+  if (cache.size > RECENT) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+function postingOf(job: DraftInputs['job']): PostingAnalysis {
+  const key = JSON.stringify([job.company, job.role, job.location, job.description]);
+  return remember(recentPostings, key, () => analyzePosting(job));
+}
+
+/** Both analyses of one draft request; every document is drafted from these (read-only). */
 export function analyze(inputs: DraftInputs): { posting: PostingAnalysis; match: MatchAnalysis } {
-  const posting = analyzePosting(inputs.job);
-  return { posting, match: matchResume(posting, inputs.resume) };
+  const posting = postingOf(inputs.job);
+  let matches = recentMatches.get(posting);
+  if (!matches) {
+    matches = new Map();
+    recentMatches.set(posting, matches);
+  }
+  return {
+    posting,
+    match: remember(matches, inputs.resume, () => matchResume(posting, inputs.resume)),
+  };
 }
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -22,7 +58,7 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1
  * requirements with their weight, the skills named, and what the posting leaves unsaid.
  */
 export function postingBrief(inputs: DraftInputs): PostingBrief {
-  const p = analyzePosting(inputs.job);
+  const p = postingOf(inputs.job);
   const questions = [
     p.salary ? undefined : 'What is the salary range for this position?',
     p.location ? undefined : 'Where is the role based, and how much remote work is possible?',
@@ -108,23 +144,26 @@ export function researchReport(inputs: DraftInputs): string {
  * resume does not already say.
  */
 export function tailoredResume(inputs: DraftInputs): string {
-  const { posting } = analyze(inputs);
+  const posting = postingOf(inputs.job);
   const raw = inputs.resume.replace(/\r\n?/g, '\n').split('\n');
   const firstSection = raw.findIndex((l, i) => i > 0 && /^##?\s/.test(l));
   const header = firstSection > 0 ? raw.slice(0, firstSection) : raw.slice(0, 1);
   const rest = firstSection > 0 ? raw.slice(firstSection) : raw.slice(1);
   const level = rest.find((l) => /^#+\s/.test(l))?.match(/^#+/)?.[0].length ?? 2;
   const sections: string[][] = [];
+  const sectionHeading = new RegExp(`^#{${level}}\\s`);
   for (const line of rest) {
-    if (sections.length === 0 || new RegExp(`^#{${level}}\\s`).test(line)) sections.push([]);
+    if (sections.length === 0 || sectionHeading.test(line)) sections.push([]);
     sections.at(-1)!.push(line);
   }
   const score = (lines: string[]) => lines.reduce((n, l) => n + relevance(l, posting), 0);
   const ordered = sections
     .map((lines, i) => ({ lines: reorderBullets(lines, posting), score: score(lines), i }))
     .sort((a, b) => b.score - a.score || a.i - b.i);
+  // Highlights come from bullets only (once per line, not once per line per line).
+  const bullets = new Set(raw.filter(isBullet).map(stripMarkdown));
   const highlights = resumeLines(inputs.resume)
-    .filter((l) => raw.some((r) => isBullet(r) && stripMarkdown(r) === l))
+    .filter((l) => bullets.has(l))
     .map((l, i) => ({ l, s: relevance(l, posting), i }))
     .filter((x) => x.s > 0)
     .sort((a, b) => b.s - a.s || a.i - b.i)

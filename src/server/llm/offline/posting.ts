@@ -60,8 +60,11 @@ const IMPERATIVE =
 const DUTY_WORDS =
   /\b(you will|you['’]ll|responsible for|own the|build|lead|manage|develop|design|deliver)\b/i;
 
+// An amount with its currency after it starts only where a run of digits (and separators)
+// starts: trying it from every digit of a long number made the search quadratic. The run's
+// leading separators (",5000 EUR") are matched here and dropped from the amount in salaryIn.
 const SALARY =
-  /(?:(?:CHF|EUR|USD|GBP)\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?)?|[$€£]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?[$€£]?\s?\d[\d,.]*\s?[kK]?)?|\d[\d,.]*\s?[kK]?\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?\s?(?:€|EUR|USD|GBP|CHF)|\d[\d,.]*\s?(?:€|EUR|USD|GBP|CHF))(?:\s*(?:per|\/|a|pro)\s*(?:year|yr|annum|hour|hr|month|jahr|stunde))?/i;
+  /(?:(?:CHF|EUR|USD|GBP)\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?)?|[$€£]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:-|–|to|bis)\s?[$€£]?\s?\d[\d,.]*\s?[kK]?)?|(?<![\d,.])[,.]*\d[\d,.]*\s?[kK]?\s?(?:-|–|to|bis)\s?\d[\d,.]*\s?[kK]?\s?(?:€|EUR|USD|GBP|CHF)|(?<![\d,.])[,.]*\d[\d,.]*\s?(?:€|EUR|USD|GBP|CHF))(?:\s*(?:per|\/|a|pro)\s*(?:year|yr|annum|hour|hr|month|jahr|stunde))?/i;
 
 /**
  * The first amount that reads as pay: four digits or more, a "k", or an hourly rate. "$8T
@@ -69,8 +72,10 @@ const SALARY =
  */
 function salaryIn(text: string): string | null {
   for (const m of text.matchAll(new RegExp(SALARY.source, 'gi'))) {
-    const amount = m[0].trim();
-    const after = text.slice((m.index ?? 0) + m[0].length);
+    const amount = m[0].replace(/^[,.]+/, '').trim();
+    // What follows the amount decides; a few characters are all the tests below read.
+    const end = (m.index ?? 0) + m[0].length;
+    const after = text.slice(end, end + 16);
     if (/^[a-z]/i.test(after) && !/\s$/.test(m[0])) continue;
     if (/^\s?(million|billion|trillion|[MBT]\b)/i.test(after)) continue;
     if (
@@ -149,7 +154,7 @@ function frontMatterOut(text: string): string {
   const out: string[] = [];
   let inBlock = false;
   for (const line of m[2]!.split('\n')) {
-    const key = /^([\w-]+):\s*([>|][+-]?)?\s*$/.exec(line);
+    const key = /^([\w-]+):\s*(?:([>|][+-]?)\s*)?$/.exec(line);
     if (key) {
       inBlock = Boolean(key[2]);
       if (inBlock) out.push('', `## ${key[1]!.replace(/[_-]+/g, ' ').replace(/ markdown$/, '')}`);
@@ -210,17 +215,53 @@ const AMBIGUOUS: Record<string, RegExp> = {
   reporting: /\breporting\b(?! (directly |straight )?(to|into)\b)/i,
 };
 
+/** Each vocabulary skill as a whole word, compiled once (skillsIn runs per line and per requirement). */
+const SKILL_PATTERNS = SKILLS.map((s): [string, RegExp] => {
+  const escaped = s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return [s, new RegExp(`(^|[^\\p{L}\\p{N}+#])${escaped}(?=$|[^\\p{L}\\p{N}+#])`, 'u')];
+});
+
+const isCapital = (ch: string | undefined) => ch !== undefined && ch >= 'A' && ch <= 'Z';
+const isWordChar = (ch: string | undefined) => ch !== undefined && /\w/.test(ch);
+
+/**
+ * Shouted labels blanked as `/\b[A-Z][A-Z ]{2,}:/g` would, in one pass: the regex retried
+ * from every capital of a long run of capitals and spaces with no colon after it. Every start
+ * inside one run ends at the same colon, so the first start that fits wins.
+ */
+function blankLabels(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length;) {
+    if (!isCapital(text[i])) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (isCapital(text[end]) || text[end] === ' ') end++;
+    if (text[end] === ':') {
+      for (let p = i; p < end - 2; p++) {
+        if (isCapital(text[p]) && !isWordChar(text[p - 1])) {
+          out += `${text.slice(from, p)} `;
+          from = end + 1;
+          break;
+        }
+      }
+    }
+    i = end;
+  }
+  return out + text.slice(from);
+}
+
 /** Skills named in the text: the vocabulary, plus acronyms (AWS, ICU, CPA) anywhere in it. */
 export function skillsIn(text: string): string[] {
   const lower = ` ${text.toLowerCase()} `;
-  const found = SKILLS.filter((s) => {
-    const escaped = s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    if (!new RegExp(`(^|[^\\p{L}\\p{N}+#])${escaped}(?=$|[^\\p{L}\\p{N}+#])`, 'u').test(lower))
-      return false;
-    return AMBIGUOUS[s]?.test(text) ?? true;
-  });
+  // The plain substring first: most skills are not in a given line, and includes is cheap.
+  const found = SKILL_PATTERNS.filter(
+    ([s, re]) => lower.includes(s) && re.test(lower) && (AMBIGUOUS[s]?.test(text) ?? true),
+  ).map(([s]) => s);
   // Shouted labels ("TO APPLY:", "GENERAL INFORMATION:") are not acronyms.
-  const unlabelled = text.replace(/\b[A-Z][A-Z ]{2,}:/g, ' ');
+  const unlabelled = blankLabels(text);
   const acronyms = (unlabelled.match(/\b[A-Z][A-Z0-9&]{1,5}\b/g) ?? []).filter(
     (a) => !NOT_SKILLS.test(a),
   );
@@ -255,6 +296,13 @@ export function analyzePosting(job: {
   const loose: string[] = [];
   const looseBullets = new Set<string>();
   const lines = text.split('\n');
+  // The first non-blank line after each line, found in one backward pass (searching forward
+  // from every line was quadratic in the number of lines).
+  const nextFilled: string[] = new Array<string>(lines.length);
+  for (let i = lines.length - 1, next = ''; i >= 0; i--) {
+    nextFilled[i] = next;
+    if (lines[i]!.trim()) next = lines[i]!;
+  }
   const add = (item: string, bullet: boolean, leadIn = false) => {
     switch (section) {
       case 'responsibilities':
@@ -292,9 +340,9 @@ export function analyzePosting(job: {
     const rest = label.rest.replace(/[.;]$/, '');
     const items =
       section === 'responsibilities'
-        ? rest.split(/\s*[,;]\s*/).map((x) => x.replace(/^and\s+/, ''))
+        ? splitTrimmed(rest, /[,;]/).map((x) => x.replace(/^and\s+/, ''))
         : section === 'must' || section === 'nice'
-          ? rest.split(/\s*;\s*/)
+          ? splitTrimmed(rest, /;/)
           : [label.rest];
     for (const x of items.map((x) => x.trim()).filter(Boolean)) add(x, section !== 'other');
   };
@@ -333,7 +381,7 @@ export function analyzePosting(job: {
     // "Responsibilities: a, b, c. Salary: …": each labelled sentence is a small section.
     const parts = sentences(item);
     if (!parts.some((p) => labelOf(p))) {
-      const nextIsBullet = isBullet(lines.slice(i + 1).find((l) => l.trim()) ?? '');
+      const nextIsBullet = isBullet(nextFilled[i]!);
       return add(item, false, nextIsBullet && isLeadIn(item));
     }
     for (const part of parts) {
@@ -346,6 +394,7 @@ export function analyzePosting(job: {
   // Duties listed before any heading ("… tasks including:" then bullets) count when the
   // posting has no section of duties of its own.
   const noDutySection = responsibilities.length === 0;
+  const aboutUs = new RegExp(`\\b(we|${escapeRe(job.company)})\\b`, 'i');
   for (const s of loose) {
     const item = stripBullet(s);
     if (isNice(item)) requirements.push({ text: item, importance: 'nice' });
@@ -353,21 +402,54 @@ export function analyzePosting(job: {
     else if (DUTY_WORDS.test(item) && !sawSections) responsibilities.push(item);
     else if (noDutySection && looseBullets.has(s) && IMPERATIVE.test(item))
       responsibilities.push(item);
-    else if (new RegExp(`\\b(we|${escapeRe(job.company)})\\b`, 'i').test(item)) about.push(item);
+    else if (aboutUs.test(item)) about.push(item);
   }
   const salaryMatch = salaryIn(text);
-  const locationLine = /(?:^|\n)\s*(?:location|standort|lieu|ubicación)\s*:\s*([^\n]+)/i.exec(text);
+  const locationLine = locationLineIn(text);
   const remote = /\b(fully remote|remote|hybrid|on-site|onsite)\b[^.\n]*/i.exec(text);
   return {
     role: job.role,
     company: job.company,
-    location: job.location ?? locationLine?.[1]?.trim() ?? remote?.[0]?.trim() ?? null,
+    location: job.location ?? locationLine?.trim() ?? remote?.[0]?.trim() ?? null,
     salary: salaryMatch,
     responsibilities: dedupe(responsibilities),
     requirements: dedupeBy(requirements, (r) => r.text),
     skills: skillsIn(requirements.map((r) => r.text).join('\n') || text),
     about: dedupe(about).slice(0, 5),
   };
+}
+
+/**
+ * What splitting at a separator with the blanks around it (`\s*;\s*`) gives, without that
+ * regex's quadratic search through a long run of spaces: split, then drop the blanks that
+ * touched a separator.
+ */
+function splitTrimmed(s: string, sep: RegExp): string[] {
+  const parts = s.split(sep);
+  return parts.map((p, i) => {
+    const start = i > 0 ? p.trimStart() : p;
+    return i < parts.length - 1 ? start.trimEnd() : start;
+  });
+}
+
+const LOCATION_KEY = /location|standort|lieu|ubicación/gi;
+const LOCATION_VALUE = /\s*:\s*([^\n]+)/y;
+
+/**
+ * The value of the first "Location: …" line, as `/(?:^|\n)\s*(?:location|…)\s*:\s*([^\n]+)/i`
+ * finds it, in linear time: the regex retried every line break of a long blank run. A key counts
+ * when only blanks, one of them a line break (or the start of the text), come before it.
+ */
+function locationLineIn(text: string): string | undefined {
+  for (const key of text.matchAll(LOCATION_KEY)) {
+    let i = key.index;
+    while (i > 0 && text[i - 1] !== '\n' && /\s/.test(text[i - 1]!)) i--;
+    if (i > 0 && text[i - 1] !== '\n') continue;
+    LOCATION_VALUE.lastIndex = key.index + key[0].length;
+    const value = LOCATION_VALUE.exec(text);
+    if (value) return value[1];
+  }
+  return undefined;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -104,6 +104,13 @@ const cache = new Map<string, string>();
 const CACHE_LIMIT = 50_000;
 
 /**
+ * Longer words are kept as written. Porter2 (the library) is quadratic in the word's length: one
+ * 10,000-letter "word" in a pasted posting took 4 s, a 40,000-letter one 47 s. The longest
+ * dictionary words (German compounds included) stay well below this.
+ */
+export const MAX_STEM_LENGTH = 64;
+
+/**
  * The one stemmer of the offline engine, the match analysis and the grounding check (so they
  * agree on what counts as the same word): derived and irregular forms, then British → American
  * spelling, then Porter2 (Snowball English). Tech spellings (c++, node.js, ci/cd) and tokens
@@ -112,6 +119,7 @@ const CACHE_LIMIT = 50_000;
 export function stem(word: string): string {
   if (word.length <= 2 || /[^\p{Ll}-]/u.test(word)) return word;
   if (word.includes('-')) return word.split('-').map(stem).join('-');
+  if (word.length > MAX_STEM_LENGTH) return word;
   const hit = cache.get(word);
   if (hit !== undefined) return hit;
   let w = DERIVED[word] ?? IRREGULAR[word] ?? word;
