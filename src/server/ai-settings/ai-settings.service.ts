@@ -39,7 +39,7 @@ function sameBaseUrl(a: string | undefined, b: string | undefined): boolean {
   const norm = (u: string | undefined) => {
     if (u === undefined) return undefined;
     try {
-      return new URL(u).href.replace(/\/+$/, '');
+      return new URL(u).href.replace(/(?<!\/)\/+$/, '');
     } catch {
       return u;
     }

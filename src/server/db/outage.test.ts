@@ -195,7 +195,7 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
         let unavailable = 0;
         for (const [template, operations] of Object.entries(spec.paths)) {
           if (!template.startsWith('/api/v1/')) continue;
-          const target = template.replace(/\{[^}]+\}/g, () => crypto.randomUUID());
+          const target = template.replace(/\{[^{}]+\}/g, () => crypto.randomUUID());
           for (const method of Object.keys(operations)) {
             const res = await fetch(`${url}${target}`, {
               method: method.toUpperCase(),
