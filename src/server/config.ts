@@ -65,6 +65,7 @@ const schema = z.object({
   JOBFORGE_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   JOBFORGE_JOB_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
   JOBFORGE_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  JOBFORGE_JOB_TIMEOUT_SECONDS: z.coerce.number().min(1).default(900),
   JOBFORGE_ALLOW_PRIVATE_URLS: bool.default(false),
   JOBFORGE_EMBEDDING_PROVIDER: z
     .enum(['lexical', 'openai', 'openai-compatible'])
@@ -195,6 +196,8 @@ export interface Config {
     pollMs: number;
     leaseSeconds: number;
     maxAttempts: number;
+    /** One run of a job (claim to settle) may take this long; then it fails with the reason. */
+    jobTimeoutMs: number;
   };
   /**
    * Vectors for similar applications and semantic search: the built-in lexical embedding
@@ -295,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: e.JOBFORGE_WORKER_POLL_MS,
       leaseSeconds: e.JOBFORGE_JOB_LEASE_SECONDS,
       maxAttempts: e.JOBFORGE_JOB_MAX_ATTEMPTS,
+      jobTimeoutMs: Math.round(Math.min(e.JOBFORGE_JOB_TIMEOUT_SECONDS, 2_000_000) * 1000),
     },
     embedding: {
       provider: e.JOBFORGE_EMBEDDING_PROVIDER,

@@ -198,22 +198,25 @@ export async function listEvents(
   return rows;
 }
 
+/** A change to a job's row (see updateJob). */
+export interface JobPatch {
+  status?: JobStatus;
+  progress?: Partial<Record<DocumentType, DocumentProgress>>;
+  error?: string | null;
+  /** Tokens used, and their cost (null or absent: unknown, which makes the job's estimate unknown). */
+  addUsage?: { input: number; output: number; costUsd?: number | null };
+  finished?: boolean;
+  releaseLease?: boolean;
+  cancelRequested?: boolean;
+  attemptsDelta?: number;
+}
+
 /** Changes status/progress/usage; a worker's change only lands while it holds the lease. */
 export async function updateJob(
   tx: Tx,
   userId: string,
   jobId: string,
-  patch: {
-    status?: JobStatus;
-    progress?: Partial<Record<DocumentType, DocumentProgress>>;
-    error?: string | null;
-    /** Tokens used, and their cost (null or absent: unknown, which makes the job's estimate unknown). */
-    addUsage?: { input: number; output: number; costUsd?: number | null };
-    finished?: boolean;
-    releaseLease?: boolean;
-    cancelRequested?: boolean;
-    attemptsDelta?: number;
-  },
+  patch: JobPatch,
   worker?: string,
 ): Promise<boolean> {
   const { rowCount } = await tx.query(

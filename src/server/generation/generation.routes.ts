@@ -46,8 +46,10 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
           'Queues a background job and answers 202 at once. Follow it with GET /generation-jobs/{id}/events. ' +
           'Sending the same Idempotency-Key again returns the same job. ' +
           'When the operator set a daily token budget (JOBFORGE_DAILY_TOKEN_BUDGET) and your jobs requested today (UTC) have used it, ' +
-          'answers 429 `token_budget_exceeded` with Retry-After (seconds to midnight UTC). The budget is checked when a job is requested ' +
-          'and when it starts; a job that has started finishes, so a day can end somewhat over the budget.',
+          'answers 429 `token_budget_exceeded` with Retry-After (seconds to midnight UTC). The budget is checked when a job is requested, ' +
+          'when it starts and while it streams: a running job that reaches it stops, failed with the same message. ' +
+          'A job also fails, with a message saying why, when it runs past the server’s time limit (JOBFORGE_JOB_TIMEOUT_SECONDS), ' +
+          'when the model writes past twice the output limit, or when the model server’s answer is larger than the server reads.',
         params: idParams,
         headers: generateHeaders,
         body: generateBody,
