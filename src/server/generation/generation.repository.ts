@@ -271,17 +271,42 @@ export async function setJobProvider(
   );
 }
 
-/** The next claimable job across users (see generation_claim_job in migration 0004). */
+/**
+ * The next claimable job across users, fairly: the oldest job of the user who has waited
+ * longest, among those with fewer than `maxRunning` jobs running (generation_claim_job in
+ * migration 0012).
+ */
 export async function claimJob(
   tx: Tx,
   worker: string,
   leaseSeconds: number,
+  maxRunning: number,
 ): Promise<{ job_id: string; user_id: string; attempt: number } | undefined> {
   const { rows } = await tx.query<{ job_id: string; user_id: string; attempt: number }>(
-    'SELECT job_id, user_id, attempt FROM generation_claim_job($1, $2)',
-    [worker, leaseSeconds],
+    'SELECT job_id, user_id, attempt FROM generation_claim_job($1, $2, $3)',
+    [worker, leaseSeconds, maxRunning],
   );
   return rows[0];
+}
+
+/**
+ * Serialises the requests of one user that start jobs, until the transaction ends, so that
+ * counting their active jobs and inserting one is race-free across connections and instances.
+ */
+export async function lockUserJobs(tx: Tx, userId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('generation_jobs:' || $1, 0))", [
+    userId,
+  ]);
+}
+
+/** The user's queued and running jobs. */
+export async function countActive(tx: Tx, userId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM generation_jobs
+      WHERE user_id = $1 AND status IN ('queued', 'running')`,
+    [userId],
+  );
+  return rows[0]!.n;
 }
 
 /** A user's tokens and estimated cost over the jobs requested since `since`. */

@@ -44,6 +44,10 @@ export class GenerationService {
       if (!(await applicationExists(tx, auth.userId, applicationId))) throw notFound('application');
       // After the idempotency check: repeating a request that was accepted still answers its job.
       assertWithinBudget(await budgetState(tx, auth.userId, this.config));
+      // Counted and inserted under a per-user lock: parallel requests cannot all see room left.
+      await repo.lockUserJobs(tx, auth.userId);
+      const active = await repo.countActive(tx, auth.userId);
+      if (active >= this.config.worker.maxActivePerUser) throw tooManyJobs(active);
       const resume = body?.resume_id
         ? await resumes.find(tx, auth.userId, body.resume_id)
         : await resumes.findPrimary(tx, auth.userId);
@@ -154,6 +158,23 @@ function sameRequest(row: repo.JobRow, applicationId: string, types: DocumentTyp
     );
   }
   return row;
+}
+
+/**
+ * How long to suggest waiting: a slot frees when one of the user's jobs ends, typically within
+ * a minute or two; the client may of course cancel one instead.
+ */
+const TOO_MANY_JOBS_RETRY_SECONDS = 30;
+
+function tooManyJobs(active: number): AppError {
+  return new AppError(
+    429,
+    'too_many_jobs',
+    `You have ${active} drafting jobs queued or running, the most this server allows per person. ` +
+      'Wait for one to finish (or cancel one), then try again.',
+    undefined,
+    { 'retry-after': String(TOO_MANY_JOBS_RETRY_SECONDS) },
+  );
 }
 
 const missing = (): never => {

@@ -109,8 +109,16 @@ for (const kind of dbKinds()) {
       const { jobIds } = await queueJobs(m.db, 50);
       // On the server, a second connection pool is a second instance; PGlite has one process.
       const second = kind === 'postgres' ? await openDatabase(config.database) : m.db;
-      const a = new GenerationWorker(m.db, withWorker({ concurrency: 3 }), log);
-      const b = new GenerationWorker(second, withWorker({ concurrency: 3 }), log);
+      const a = new GenerationWorker(
+        m.db,
+        withWorker({ concurrency: 3, maxRunningPerUser: 6 }),
+        log,
+      );
+      const b = new GenerationWorker(
+        second,
+        withWorker({ concurrency: 3, maxRunningPerUser: 6 }),
+        log,
+      );
       a.start();
       b.start();
       try {
@@ -132,7 +140,7 @@ for (const kind of dbKinds()) {
 
     test('when a worker died holding a job, then another takes it over after the lease and the dead one can write nothing more', async () => {
       const { userId, jobIds } = await queueJobs(m.db, 1);
-      const dead = await m.db.withUser(null, (tx) => claimJob(tx, 'dead-worker', 0.3));
+      const dead = await m.db.withUser(null, (tx) => claimJob(tx, 'dead-worker', 0.3, 1));
       assert.equal(dead?.job_id, jobIds[0]);
       const w = new GenerationWorker(m.db, withWorker({ leaseSeconds: 0.3 }), log);
       w.start();
