@@ -157,6 +157,7 @@ class JobRun {
   private readonly recorded = new Map<DocumentType, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly deadline: NodeJS.Timeout;
+  private retry: NodeJS.Timeout | undefined;
   private readonly onStop = () => this.stop({ kind: 'stopping' });
   private price: Price | undefined;
   private usageWrite: Promise<void> | undefined;
@@ -210,6 +211,14 @@ class JobRun {
         { err, job: this.claim.job_id, failures: this.log.failures },
         'job heartbeat could not be written; retrying',
       );
+      // Sooner than the next beat, so that a short outage never costs the lease.
+      this.retry ??= setTimeout(
+        () => {
+          this.retry = undefined;
+          void this.beat();
+        },
+        (this.ctx.config.worker.leaseSeconds * 1000) / 6,
+      );
     }
   }
 
@@ -228,13 +237,15 @@ class JobRun {
     onCommit?: () => void,
   ): Promise<void> {
     const { user_id: userId, job_id: jobId } = this.claim;
-    return this.log.transaction(async (tx) => {
-      const first = opts.before ? await opts.before(tx) : [];
-      const change = typeof patch === 'function' ? patch() : patch;
-      if (change) await updateJob(tx, userId, jobId, change, this.ctx.workerId);
-      const then = opts.after ? await opts.after(tx) : [];
-      return [...first, ...events, ...then];
-    }, onCommit);
+    return this.retrying(() =>
+      this.log.transaction(async (tx) => {
+        const first = opts.before ? await opts.before(tx) : [];
+        const change = typeof patch === 'function' ? patch() : patch;
+        if (change) await updateJob(tx, userId, jobId, change, this.ctx.workerId);
+        const then = opts.after ? await opts.after(tx) : [];
+        return [...first, ...events, ...then];
+      }, onCommit),
+    );
   }
 
   private setProgress(type: DocumentType, state: DocumentProgress): Promise<void> {
@@ -572,22 +583,27 @@ class JobRun {
       const requeued = Object.fromEntries(
         Object.entries(this.progress).map(([t, s]) => [t, s === 'running' ? 'queued' : s]),
       );
-      await this.log.emitThen(
-        [
-          {
-            kind: 'progress',
-            data: { status: 'queued', reason: 'The server is restarting; the job will continue.' },
+      await this.retrying(() =>
+        this.log.emitThen(
+          [
+            {
+              kind: 'progress',
+              data: {
+                status: 'queued',
+                reason: 'The server is restarting; the job will continue.',
+              },
+            },
+          ],
+          async (tx) => {
+            await updateJob(tx, userId, jobId, {
+              status: 'queued',
+              progress: requeued,
+              attemptsDelta: -1,
+              releaseLease: true,
+              addUsage,
+            });
           },
-        ],
-        async (tx) => {
-          await updateJob(tx, userId, jobId, {
-            status: 'queued',
-            progress: requeued,
-            attemptsDelta: -1,
-            releaseLease: true,
-            addUsage,
-          });
-        },
+        ),
       );
       return;
     }
@@ -601,31 +617,67 @@ class JobRun {
     const error = outcome.status === 'failed' ? outcome.error : null;
     // The events go first, fenced by the lease; the status change and the release follow in the
     // same transaction, under the row lock that the fenced write took.
-    await this.log.emitThen(
-      [
-        ...(error ? [{ kind: 'error' as const, data: { message: error } }] : []),
-        { kind: 'done', data: { status: outcome.status } },
-      ],
-      async (tx) => {
-        await updateJob(tx, userId, jobId, {
-          status: outcome.status,
-          error,
-          finished: true,
-          progress: final,
-          releaseLease: true,
-          addUsage,
-        });
-      },
+    await this.retrying(() =>
+      this.log.emitThen(
+        [
+          ...(error ? [{ kind: 'error' as const, data: { message: error } }] : []),
+          { kind: 'done', data: { status: outcome.status } },
+        ],
+        async (tx) => {
+          await updateJob(tx, userId, jobId, {
+            status: outcome.status,
+            error,
+            finished: true,
+            progress: final,
+            releaseLease: true,
+            addUsage,
+          });
+        },
+      ),
     );
+  }
+
+  /**
+   * Tries a write of the job again while the database is briefly away (a dropped connection, a
+   * restart, a failover): the heartbeat keeps the lease meanwhile, and a document finished during
+   * the outage is still saved. A write that may have committed before its connection dropped is
+   * harmless to repeat: the same content saves no second version.
+   */
+  private async retrying(write: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!transient(err) || attempt >= WRITE_ATTEMPTS) throw err;
+        this.ctx.log.warn({ err, job: this.claim.job_id, attempt }, 'job write failed; retrying');
+        await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   close(): void {
     this.stop({ kind: 'sibling' }); // whatever is still in flight (a brief after its report failed) stops
     clearInterval(this.heartbeat);
     clearTimeout(this.deadline);
+    clearTimeout(this.retry);
     this.ctx.stopping.removeEventListener('abort', this.onStop);
     this.log.close();
   }
+}
+
+/** Six attempts over about three seconds: longer than a restart, shorter than a lease. */
+const WRITE_ATTEMPTS = 6;
+
+/** Errors of the connection rather than of the statement: the same write may well succeed. */
+function transient(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string')
+    return /Connection terminated|connection (is )?closed/i.test(String((err as Error)?.message));
+  return (
+    code.startsWith('08') || // connection exceptions
+    ['57P01', '57P02', '57P03', '40001', '40P01'].includes(code) || // shutdown, serialization
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code)
+  );
 }
 
 interface Drafted {
