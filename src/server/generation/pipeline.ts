@@ -3,14 +3,10 @@ import type { DocumentType } from '../../contracts/documents.ts';
 import type { DocumentProgress } from '../../contracts/generation.ts';
 import type { AiResolver, EffectiveSettings } from '../ai-settings/ai-resolver.ts';
 // Other features' rows, read through their own repositories (as documents reads applications).
-import {
-  find as findApplication,
-  lockApplication,
-} from '../applications/applications.repository.ts';
+import { find as findApplication } from '../applications/applications.repository.ts';
 import type { Config, Price } from '../config.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { find as findDocument } from '../documents/documents.repository.ts';
-import { saveDocumentVersion } from '../documents/documents.service.ts';
 import { askPostingBrief, renderBriefSection, type BriefOutcome } from '../llm/brief.ts';
 import { LlmError, type LlmProvider } from '../llm/index.ts';
 import type { DraftInputs } from '../llm/offline/inputs.ts';
@@ -20,6 +16,7 @@ import { sanitiseOutput } from './sanitise-output.ts';
 import { budgetExceeded, budgetState, overBudget } from './budget.ts';
 import { estimateCostUsd, priceFor } from './cost.ts';
 import { JobEventLog, LeaseLost } from './event-log.ts';
+import { JobFailure, saveDraft } from './save-draft.ts';
 import {
   findJob,
   setJobProvider,
@@ -45,9 +42,6 @@ export interface Claim {
   user_id: string;
   attempt: number;
 }
-
-/** A reason the job cannot go on, in words for the user. */
-class JobFailure extends Error {}
 
 /** Why a running job was stopped from outside its drafting; decides its outcome (see decide). */
 type StopReason =
@@ -504,58 +498,32 @@ class JobRun {
 
   /**
    * Records a finished document: its tokens (the provider's count, replacing what streaming
-   * estimated) and, when wanted, its new version, in one transaction. Lock order (decision 063):
-   * application → job → document, the order deleting an application takes them too; taking the
-   * job's row first and the application's second deadlocked with a delete.
+   * estimated) and, when wanted, its new version, in one transaction (saveDraft, which also
+   * holds the lock order).
    */
   private async saveDocument(l: Loaded, type: DocumentType, text: Drafted, save: boolean) {
     const { user_id: userId, job_id: jobId } = this.claim;
-    const { job } = l;
     await this.write(
-      () => {
-        // Read in turn: an earlier write of streamed tokens has committed (or failed) by now.
-        const usage = {
-          input: text.usage.input,
-          output: text.usage.output - (this.recorded.get(type) ?? 0),
-        };
-        return { addUsage: { ...usage, costUsd: estimateCostUsd(usage, l.price) } };
-      },
+      undefined,
       [],
       {
-        before: async (tx) => {
-          if (!(await lockApplication(tx, userId, job.application_id)))
-            throw new JobFailure('The application was deleted.');
-          return [];
-        },
-        after: async (tx): Promise<NewJobEvent[]> => {
-          if (!save) return [];
-          const saved = await saveDocumentVersion(
-            tx,
+        before: (tx) => {
+          // Read in turn: an earlier write of streamed tokens has committed (or failed) by now.
+          const usage = {
+            input: text.usage.input,
+            output: text.usage.output - (this.recorded.get(type) ?? 0),
+          };
+          return saveDraft(tx, {
             userId,
-            job.application_id,
+            jobId,
+            worker: this.ctx.workerId,
+            applicationId: l.job.application_id,
+            resumeId: l.job.resume_id,
             type,
-            text.content,
-            'generated',
-            { groundAgainst: job.resume_id ?? undefined },
-          );
-          if (!saved) throw new JobFailure('The application was deleted.');
-          await updateJob(tx, userId, jobId, { progress: { [type]: 'saved' } }, this.ctx.workerId);
-          return [
-            { kind: 'progress', data: { document_type: type, state: 'saved' } },
-            {
-              kind: 'document',
-              data: {
-                document_type: type,
-                document_id: saved.document.id,
-                version: saved.document.version,
-                changed: saved.changed,
-                // Tailored resumes: claims the source resume does not support (grounding check).
-                ...(saved.document.grounding
-                  ? { ungrounded_count: saved.document.grounding.ungrounded.length }
-                  : {}),
-              },
-            },
-          ];
+            content: text.content,
+            usage: { ...usage, costUsd: estimateCostUsd(usage, l.price) },
+            save,
+          });
         },
       },
       () => {
