@@ -209,6 +209,9 @@ export interface JobPatch {
   releaseLease?: boolean;
   cancelRequested?: boolean;
   attemptsDelta?: number;
+  /** The provider and model the job actually drafts with (its user's settings when it ran). */
+  provider?: string;
+  model?: string;
 }
 
 /** Changes status/progress/usage; a worker's change only lands while it holds the lease. */
@@ -231,7 +234,9 @@ export async function updateJob(
             lease_owner = CASE WHEN $10 THEN NULL ELSE lease_owner END,
             lease_expires_at = CASE WHEN $10 THEN NULL ELSE lease_expires_at END,
             cancel_requested = coalesce($11, cancel_requested),
-            attempts = attempts + $12
+            attempts = attempts + $12,
+            provider = coalesce($16, provider),
+            model = coalesce($17, model)
       WHERE id = $1 AND user_id = $2
         AND ($13::text IS NULL OR (lease_owner = $13 AND status = 'running'))`,
     [
@@ -250,25 +255,11 @@ export async function updateJob(
       worker ?? null,
       patch.addUsage !== undefined,
       patch.addUsage?.costUsd ?? null,
+      patch.provider ?? null,
+      patch.model ?? null,
     ],
   );
   return rowCount > 0;
-}
-
-/** Records the provider and model a running job actually drafts with (fenced by the lease). */
-export async function setJobProvider(
-  tx: Tx,
-  userId: string,
-  jobId: string,
-  provider: string,
-  model: string,
-  worker: string,
-): Promise<void> {
-  await tx.query(
-    `UPDATE generation_jobs SET provider = $3, model = $4
-      WHERE id = $1 AND user_id = $2 AND lease_owner = $5 AND status = 'running'`,
-    [jobId, userId, provider, model, worker],
-  );
 }
 
 /**

@@ -6,7 +6,7 @@ import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { openDatabase } from '../db/index.ts';
-import { claimJob } from './generation.repository.ts';
+import { claimJob, updateJob, type JobPatch } from './generation.repository.ts';
 import { saveDraft } from './save-draft.ts';
 
 const f = FIXTURES[0]!;
@@ -96,19 +96,26 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
       let release!: () => void;
       const released = new Promise<void>((r) => (release = r));
       const saving = worker
-        .withUser(u.id, (tx) =>
-          saveDraft(pausingAfterJobWrite(tx, paused, released), {
-            userId: u.id,
-            jobId: claim!.job_id,
-            worker: 'test-worker',
-            applicationId: appId,
-            resumeId: queued.body.resume_id,
-            type: 'cover_letter',
-            content: 'Dear team,\nI built payment APIs.',
-            usage: { input: 10, output: 10, costUsd: 0 },
-            save: true,
-          }),
-        )
+        .withUser(u.id, (raw) => {
+          const tx = pausingAfterJobWrite(raw, paused, released);
+          // The worker's writer of the job's row, fenced by the lease the test's claim took.
+          const writeJob = async (patch: JobPatch) => {
+            await updateJob(tx, u.id, claim!.job_id, patch, 'test-worker');
+          };
+          return saveDraft(
+            tx,
+            {
+              userId: u.id,
+              applicationId: appId,
+              resumeId: queued.body.resume_id,
+              type: 'cover_letter',
+              content: 'Dear team,\nI built payment APIs.',
+              usage: { input: 10, output: 10, costUsd: 0 },
+              save: true,
+            },
+            writeJob,
+          );
+        })
         .then(
           () => 'saved',
           (err: unknown) => `failed: ${(err as Error).message}`,

@@ -1,17 +1,14 @@
 import type { DocumentType } from '../../contracts/documents.ts';
-import { lockApplication } from '../applications/applications.repository.ts';
+import { lockApplication } from '../applications/applications.service.ts';
 import type { Tx } from '../db/database.ts';
 import { saveDocumentVersion } from '../documents/documents.service.ts';
-import { updateJob, type NewJobEvent } from './generation.repository.ts';
+import type { JobPatch, NewJobEvent } from './generation.repository.ts';
 
 /** A reason a job cannot go on, in words for the user. */
 export class JobFailure extends Error {}
 
 export interface DraftRecord {
   userId: string;
-  jobId: string;
-  /** The worker holding the job's lease: every job write is fenced by it. */
-  worker: string;
   applicationId: string;
   resumeId: string | null;
   type: DocumentType;
@@ -33,10 +30,16 @@ export interface DraftRecord {
  * application's deadlocked with a delete on PostgreSQL (lock-order.test.ts). Writes that touch
  * the job's row alone (events, heartbeats, cancel) need no other lock.
  */
-export async function saveDraft(tx: Tx, r: DraftRecord): Promise<NewJobEvent[]> {
+export async function saveDraft(
+  tx: Tx,
+  r: DraftRecord,
+  /** Writes the job's row (the job's one writer, fenced by its lease). */
+  writeJob: (patch: JobPatch) => Promise<void>,
+): Promise<NewJobEvent[]> {
   if (!(await lockApplication(tx, r.userId, r.applicationId)))
     throw new JobFailure('The application was deleted.');
-  await updateJob(tx, r.userId, r.jobId, { addUsage: r.usage }, r.worker);
+  // Marked saved before the document is written: one transaction, so both or neither.
+  await writeJob({ addUsage: r.usage, ...(r.save ? { progress: { [r.type]: 'saved' } } : {}) });
   if (!r.save) return [];
   const saved = await saveDocumentVersion(
     tx,
@@ -48,7 +51,6 @@ export async function saveDraft(tx: Tx, r: DraftRecord): Promise<NewJobEvent[]> 
     { groundAgainst: r.resumeId ?? undefined },
   );
   if (!saved) throw new JobFailure('The application was deleted.');
-  await updateJob(tx, r.userId, r.jobId, { progress: { [r.type]: 'saved' } }, r.worker);
   return [
     { kind: 'progress', data: { document_type: r.type, state: 'saved' } },
     {
