@@ -66,7 +66,7 @@ CREATE FUNCTION generation_claim_job(
              lease_owner = p_worker,
              lease_expires_at = clock_timestamp() + make_interval(secs => p_lease_seconds),
              attempts = j.attempts + 1,
-             started_at = coalesce(j.started_at, now())
+             started_at = coalesce(j.started_at, clock_timestamp())
        WHERE j.id = v_id
       RETURNING j.id, j.user_id, j.attempts;
   END
