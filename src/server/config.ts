@@ -80,6 +80,9 @@ const schema = z.object({
   JOBFORGE_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   JOBFORGE_JOB_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
   JOBFORGE_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  JOBFORGE_JOB_TIMEOUT_SECONDS: z.coerce.number().min(1).default(900),
+  JOBFORGE_MAX_RUNNING_JOBS_PER_USER: z.coerce.number().int().min(1).max(32).default(1),
+  JOBFORGE_MAX_ACTIVE_JOBS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
   JOBFORGE_ALLOW_PRIVATE_URLS: bool.default(false),
   JOBFORGE_EMBEDDING_PROVIDER: z
     .enum(['lexical', 'openai', 'openai-compatible'])
@@ -271,6 +274,12 @@ export interface Config {
     pollMs: number;
     leaseSeconds: number;
     maxAttempts: number;
+    /** One run of a job (claim to settle) may take this long; then it fails with the reason. */
+    jobTimeoutMs: number;
+    /** Jobs of one user running at once, across instances (enforced by the claim). */
+    maxRunningPerUser: number;
+    /** Queued + running jobs one user may have; more are refused with 429 too_many_jobs. */
+    maxActivePerUser: number;
   };
   /**
    * Vectors for similar applications and semantic search: the built-in lexical embedding
@@ -376,6 +385,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: e.JOBFORGE_WORKER_POLL_MS,
       leaseSeconds: e.JOBFORGE_JOB_LEASE_SECONDS,
       maxAttempts: e.JOBFORGE_JOB_MAX_ATTEMPTS,
+      jobTimeoutMs: Math.round(Math.min(e.JOBFORGE_JOB_TIMEOUT_SECONDS, 2_000_000) * 1000),
+      maxRunningPerUser: e.JOBFORGE_MAX_RUNNING_JOBS_PER_USER,
+      maxActivePerUser: e.JOBFORGE_MAX_ACTIVE_JOBS_PER_USER,
     },
     embedding: {
       provider: e.JOBFORGE_EMBEDDING_PROVIDER,

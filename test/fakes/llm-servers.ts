@@ -25,7 +25,17 @@ export type Step =
   /** Never answers (the client's timeout must fire). */
   | { kind: 'hang' }
   /** A 200 event stream whose data is not JSON. */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** Text deltas as fast as the client reads them, without end (a model ignoring max_tokens). */
+  | { kind: 'flood'; text?: string }
+  /** One short delta every `everyMs`, without end: never silent long enough to look stalled. */
+  | { kind: 'drip'; everyMs: number; text?: string }
+  /**
+   * `bytes` of one answer: for a streaming request an event stream whose first event never
+   * ends (one giant `data:` line, as a server answering one 40 MB chunk); otherwise a JSON body
+   * that large. Written as fast as the client reads.
+   */
+  | { kind: 'giant'; bytes: number };
 
 export interface RecordedRequest {
   path: string;
@@ -33,6 +43,10 @@ export interface RecordedRequest {
   body: any;
   /** performance.now() timings for benchmarks: request read, first text chunk written, stream ended. */
   receivedAt?: number;
+  /** flood, drip, giant: bytes the server handed to the socket before the client went away. */
+  bytesWritten?: number;
+  /** flood, drip, giant: the client closed the connection (they never end by themselves). */
+  clientClosed?: boolean;
   firstChunkAt?: number;
   endedAt?: number;
 }
@@ -224,6 +238,75 @@ async function streamOpenAi(
   record.endedAt = performance.now();
 }
 
+/**
+ * Writes what `next` produces until it returns undefined or the client closes the connection,
+ * waiting for the socket to drain (so the count is what the client made room for, give or take
+ * the kernel's buffers), and records the bytes and whether the client went away.
+ */
+async function pump(
+  res: http.ServerResponse,
+  record: RecordedRequest,
+  next: () => Promise<string | Buffer | undefined>,
+): Promise<void> {
+  record.bytesWritten = 0;
+  let closed = false;
+  res.on('close', () => {
+    closed = !res.writableFinished;
+    if (closed) record.clientClosed = true;
+  });
+  for (;;) {
+    if (closed || res.destroyed) return;
+    const piece = await next();
+    if (piece === undefined) break;
+    if (closed || res.destroyed) return;
+    record.bytesWritten += Buffer.byteLength(piece);
+    if (!res.write(piece)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  res.end();
+}
+
+/** A text delta event in the protocol's format. */
+function deltaEvent(protocol: Protocol, model: string, text: string): string {
+  return protocol === 'anthropic'
+    ? `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })}\n\n`
+    : `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
+}
+
+/** The opening of a stream up to its first text (Anthropic's message_start and block start). */
+function streamStart(protocol: Protocol, model: string): string {
+  if (protocol === 'openai')
+    return `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`;
+  const start = {
+    type: 'message_start',
+    message: {
+      id: 'msg_fake',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 20, output_tokens: 1 },
+    },
+  };
+  return (
+    `event: message_start\ndata: ${JSON.stringify(start)}\n\n` +
+    `event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`
+  );
+}
+
+const PIECE = 64 * 1024;
+
 function whole(protocol: Protocol, model: string, text: string, usage = { input: 20, output: 10 }) {
   return protocol === 'anthropic'
     ? {
@@ -351,6 +434,46 @@ async function start(protocol: Protocol, opts: FakeOptions): Promise<FakeServer>
             if (step.kind === 'stall') return; // open until the client gives up or close()
             await wait(20);
             return req.socket.destroy();
+          case 'flood':
+          case 'drip': {
+            res.writeHead(200, {
+              'content-type': 'text/event-stream',
+              'cache-control': 'no-cache',
+            });
+            let first = true;
+            const text = step.text ?? (step.kind === 'flood' ? 'flood and more flood ' : 'drip ');
+            return pump(res, record, async () => {
+              if (first) {
+                first = false;
+                return streamStart(protocol, model);
+              }
+              if (step.kind === 'drip') await wait(step.everyMs);
+              else await new Promise((r) => setImmediate(r));
+              return step.kind === 'flood'
+                ? deltaEvent(protocol, model, text).repeat(50)
+                : deltaEvent(protocol, model, text);
+            });
+          }
+          case 'giant': {
+            const streaming = Boolean(body?.stream);
+            res.writeHead(200, {
+              'content-type': streaming ? 'text/event-stream' : 'application/json',
+            });
+            // Streaming: an event whose data never ends. JSON: one string value that large.
+            const head = streaming
+              ? protocol === 'anthropic'
+                ? 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"'
+                : 'data: {"choices":[{"index":0,"delta":{"content":"'
+              : '{"id":"x","content":"';
+            let sent = 0;
+            const filler = Buffer.alloc(PIECE, 'a');
+            return pump(res, record, () => {
+              if (sent >= step.bytes) return Promise.resolve(undefined);
+              const piece = sent === 0 ? Buffer.concat([Buffer.from(head), filler]) : filler;
+              sent += piece.length;
+              return Promise.resolve(piece);
+            });
+          }
           case 'text':
             if (!body?.stream)
               return send(200, whole(protocol, model, step.chunks.join(''), step.usage));

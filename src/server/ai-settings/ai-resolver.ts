@@ -3,7 +3,7 @@ import { DEFAULT_MODELS, type Config } from '../config.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Tx } from '../db/database.ts';
 import { createProvider, type LlmProvider, type ProviderOptions } from '../llm/index.ts';
-import { guardedFetch } from '../net/guarded-fetch.ts';
+import { boundedFetch, guardedFetch, type ResponseLimits } from '../net/guarded-fetch.ts';
 import type { OutboundOptions } from '../net/outbound-guard.ts';
 import * as repo from './ai-settings.repository.ts';
 
@@ -81,13 +81,32 @@ export class AiResolver {
     opts: Partial<Pick<ProviderOptions, 'onRetry' | 'retry' | 'timeoutMs'>> = {},
   ): LlmProvider {
     const llm = this.config.llm;
+    const limits = responseLimits(this.config);
     return createProvider(s, {
       timeoutMs: opts.timeoutMs ?? llm.timeoutMs,
       idleTimeoutMs: llm.idleTimeoutMs,
       retry: opts.retry ?? llm.retry,
       offlineChunkDelayMs: llm.offlineChunkDelayMs,
       onRetry: opts.onRetry,
-      fetch: s.source === 'user' ? guardedFetch(this.outbound) : undefined,
+      // Bounded either way: the operator's server can misbehave too (decision 063).
+      fetch:
+        s.source === 'user'
+          ? guardedFetch({ ...this.outbound, ...limits })
+          : boundedFetch(globalThis.fetch, limits),
     });
   }
+}
+
+/**
+ * What one answer from a model server may be. An honest stream of N output tokens is about
+ * 150–250 bytes per token on the wire (one SSE event each), so 1 KiB per allowed token (4 MiB
+ * at the default 4,096) leaves room for any of them; a single event is a few hundred bytes, so
+ * 256 KiB is generous. No answer outlives the job that asked for it.
+ */
+export function responseLimits(config: Config): ResponseLimits {
+  return {
+    maxBytes: Math.max(4 * 1024 * 1024, config.llm.maxOutputTokens * 1024),
+    maxEventBytes: 256 * 1024,
+    timeoutMs: config.worker.jobTimeoutMs,
+  };
 }

@@ -171,7 +171,22 @@ export async function update(
   return rows[0];
 }
 
+/**
+ * Deletes the application and, by cascade, everything of it. Its rows are locked first in the
+ * one order every multi-row writer follows, application → job → document (decision 063; see
+ * generation/save-draft.ts): the cascade alone would lock documents before jobs, and a job
+ * saving a draft between the two deadlocked with it.
+ */
 export async function remove(tx: Tx, userId: string, id: string): Promise<boolean> {
+  if (!(await lockApplication(tx, userId, id))) return false;
+  await tx.query(
+    'SELECT id FROM generation_jobs WHERE application_id = $1 AND user_id = $2 ORDER BY id FOR UPDATE',
+    [id, userId],
+  );
+  await tx.query(
+    'SELECT id FROM documents WHERE application_id = $1 AND user_id = $2 ORDER BY id FOR UPDATE',
+    [id, userId],
+  );
   const { rowCount } = await tx.query('DELETE FROM applications WHERE id = $1 AND user_id = $2', [
     id,
     userId,

@@ -77,3 +77,13 @@ export class ApplicationsService {
 const missing = (): never => {
   throw notFound('application');
 };
+
+/*
+ * For other features, inside their own transaction (the generation worker reads the posting it
+ * drafts for and locks the application before saving a draft; decision 063 for the lock order).
+ */
+export const findApplication = (tx: Tx, userId: string, id: string) => repo.find(tx, userId, id);
+export const applicationExists = (tx: Tx, userId: string, id: string) =>
+  repo.applicationExists(tx, userId, id);
+export const lockApplication = (tx: Tx, userId: string, id: string) =>
+  repo.lockApplication(tx, userId, id);

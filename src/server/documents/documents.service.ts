@@ -145,3 +145,7 @@ async function ground(
 const missing = (what: 'application' | 'document'): never => {
   throw notFound(what);
 };
+
+/** For other features, inside their transaction: the current document of a type, if any. */
+export const findDocument = (tx: Tx, userId: string, applicationId: string, type: DocumentType) =>
+  repo.find(tx, userId, applicationId, type);

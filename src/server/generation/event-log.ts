@@ -24,6 +24,10 @@ export class JobEventLog {
   private timer: NodeJS.Timeout | undefined;
   cancelRequested = false;
   lost = false;
+  /** Writes that failed in a row (reset by the next that commits). */
+  failures = 0;
+  private closed = false;
+  private inflight = 0;
 
   constructor(
     private readonly db: Database,
@@ -36,7 +40,10 @@ export class JobEventLog {
   delta(type: DocumentType, text: string): void {
     const buffered = (this.pending.get(type) ?? '') + text;
     this.pending.set(type, buffered);
-    if (buffered.length >= this.opts.flushChars) void this.flush().catch(() => {});
+    // At most one size-triggered write in flight: a flood of text coalesces instead of queueing
+    // a transaction per chunk; while writes fail, only the backed-off retry writes.
+    if (buffered.length >= this.opts.flushChars && this.inflight === 0 && this.failures === 0)
+      void this.flush().catch(() => {});
     else this.timer ??= setTimeout(() => void this.flush().catch(() => {}), this.opts.flushMs);
   }
 
@@ -51,10 +58,11 @@ export class JobEventLog {
 
   /**
    * Runs `fn` and writes the events it returns in one transaction: a saved document and the
-   * event announcing it commit together or not at all.
+   * event announcing it commit together or not at all. `onCommit` runs once it has committed,
+   * before the next write starts.
    */
-  transaction(fn: (tx: Tx) => Promise<NewJobEvent[]>): Promise<void> {
-    return this.write([], fn);
+  transaction(fn: (tx: Tx) => Promise<NewJobEvent[]>, onCommit?: () => void): Promise<void> {
+    return this.write([], fn, undefined, onCommit);
   }
 
   /**
@@ -69,42 +77,72 @@ export class JobEventLog {
     events: NewJobEvent[],
     fn?: (tx: Tx) => Promise<NewJobEvent[]>,
     after?: (tx: Tx) => Promise<void>,
+    onCommit?: () => void,
   ): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const deltas: NewJobEvent[] = [...this.pending].map(([document_type, text]) => ({
+    const taken = new Map(this.pending);
+    this.pending.clear();
+    const deltas: NewJobEvent[] = [...taken].map(([document_type, text]) => ({
       kind: 'delta',
       data: { document_type, text },
     }));
-    this.pending.clear();
+    this.inflight += 1;
     const next = this.chain.then(async () => {
       if (this.lost) throw new LeaseLost();
       let written = 0;
-      await this.db.withUser(this.userId, async (tx) => {
-        const more = fn ? await fn(tx) : [];
-        written = deltas.length + events.length + more.length;
-        const r = await appendEvents(
-          tx,
-          this.userId,
-          this.jobId,
-          [...deltas, ...events, ...more],
-          this.writer,
-        );
-        if (!r) {
-          this.lost = true;
-          throw new LeaseLost(); // rolls back whatever fn wrote
-        }
-        if (r.cancelRequested) this.cancelRequested = true;
-        if (after) await after(tx);
-      });
+      try {
+        await this.db.withUser(this.userId, async (tx) => {
+          const more = fn ? await fn(tx) : [];
+          written = deltas.length + events.length + more.length;
+          const r = await appendEvents(
+            tx,
+            this.userId,
+            this.jobId,
+            [...deltas, ...events, ...more],
+            this.writer,
+          );
+          if (!r) {
+            this.lost = true;
+            throw new LeaseLost(); // rolls back whatever fn wrote
+          }
+          if (r.cancelRequested) this.cancelRequested = true;
+          if (after) await after(tx);
+        });
+      } catch (err) {
+        // Not written: the text goes back in front of what arrived since, for the next write
+        // (the heartbeat's at the latest) to carry. Only a lost lease drops it: nobody may write.
+        if (!this.lost) this.requeue(taken);
+        throw err;
+      }
+      this.failures = 0;
+      onCommit?.();
       // Committed: this process's streams of the job can read it now.
       if (written > 0) jobWakeups.notify(this.jobId);
     });
-    this.chain = next.catch(() => {});
+    this.chain = next.catch(() => {}).finally(() => (this.inflight -= 1));
     return next;
   }
 
+  private requeue(taken: Map<DocumentType, string>): void {
+    this.failures += 1;
+    if (taken.size === 0) return;
+    for (const [type, text] of taken) this.pending.set(type, text + (this.pending.get(type) ?? ''));
+    if (this.closed) return;
+    // Backing off while the database is away, so a stream does not hammer it with reconnects.
+    const delay = Math.min(this.opts.flushMs * 2 ** this.failures, 5000);
+    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), delay);
+  }
+
+  /** Text not yet written (for tests and the final write's accounting). */
+  get pendingChars(): number {
+    let n = 0;
+    for (const t of this.pending.values()) n += t.length;
+    return n;
+  }
+
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -198,22 +198,28 @@ export async function listEvents(
   return rows;
 }
 
+/** A change to a job's row (see updateJob). */
+export interface JobPatch {
+  status?: JobStatus;
+  progress?: Partial<Record<DocumentType, DocumentProgress>>;
+  error?: string | null;
+  /** Tokens used, and their cost (null or absent: unknown, which makes the job's estimate unknown). */
+  addUsage?: { input: number; output: number; costUsd?: number | null };
+  finished?: boolean;
+  releaseLease?: boolean;
+  cancelRequested?: boolean;
+  attemptsDelta?: number;
+  /** The provider and model the job actually drafts with (its user's settings when it ran). */
+  provider?: string;
+  model?: string;
+}
+
 /** Changes status/progress/usage; a worker's change only lands while it holds the lease. */
 export async function updateJob(
   tx: Tx,
   userId: string,
   jobId: string,
-  patch: {
-    status?: JobStatus;
-    progress?: Partial<Record<DocumentType, DocumentProgress>>;
-    error?: string | null;
-    /** Tokens used, and their cost (null or absent: unknown, which makes the job's estimate unknown). */
-    addUsage?: { input: number; output: number; costUsd?: number | null };
-    finished?: boolean;
-    releaseLease?: boolean;
-    cancelRequested?: boolean;
-    attemptsDelta?: number;
-  },
+  patch: JobPatch,
   worker?: string,
 ): Promise<boolean> {
   const { rowCount } = await tx.query(
@@ -228,7 +234,9 @@ export async function updateJob(
             lease_owner = CASE WHEN $10 THEN NULL ELSE lease_owner END,
             lease_expires_at = CASE WHEN $10 THEN NULL ELSE lease_expires_at END,
             cancel_requested = coalesce($11, cancel_requested),
-            attempts = attempts + $12
+            attempts = attempts + $12,
+            provider = coalesce($16, provider),
+            model = coalesce($17, model)
       WHERE id = $1 AND user_id = $2
         AND ($13::text IS NULL OR (lease_owner = $13 AND status = 'running'))`,
     [
@@ -247,38 +255,49 @@ export async function updateJob(
       worker ?? null,
       patch.addUsage !== undefined,
       patch.addUsage?.costUsd ?? null,
+      patch.provider ?? null,
+      patch.model ?? null,
     ],
   );
   return rowCount > 0;
 }
 
-/** Records the provider and model a running job actually drafts with (fenced by the lease). */
-export async function setJobProvider(
-  tx: Tx,
-  userId: string,
-  jobId: string,
-  provider: string,
-  model: string,
-  worker: string,
-): Promise<void> {
-  await tx.query(
-    `UPDATE generation_jobs SET provider = $3, model = $4
-      WHERE id = $1 AND user_id = $2 AND lease_owner = $5 AND status = 'running'`,
-    [jobId, userId, provider, model, worker],
-  );
-}
-
-/** The next claimable job across users (see generation_claim_job in migration 0004). */
+/**
+ * The next claimable job across users, fairly: the oldest job of the user who has waited
+ * longest, among those with fewer than `maxRunning` jobs running (generation_claim_job in
+ * migration 0012).
+ */
 export async function claimJob(
   tx: Tx,
   worker: string,
   leaseSeconds: number,
+  maxRunning: number,
 ): Promise<{ job_id: string; user_id: string; attempt: number } | undefined> {
   const { rows } = await tx.query<{ job_id: string; user_id: string; attempt: number }>(
-    'SELECT job_id, user_id, attempt FROM generation_claim_job($1, $2)',
-    [worker, leaseSeconds],
+    'SELECT job_id, user_id, attempt FROM generation_claim_job($1, $2, $3)',
+    [worker, leaseSeconds, maxRunning],
   );
   return rows[0];
+}
+
+/**
+ * Serialises the requests of one user that start jobs, until the transaction ends, so that
+ * counting their active jobs and inserting one is race-free across connections and instances.
+ */
+export async function lockUserJobs(tx: Tx, userId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('generation_jobs:' || $1, 0))", [
+    userId,
+  ]);
+}
+
+/** The user's queued and running jobs. */
+export async function countActive(tx: Tx, userId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM generation_jobs
+      WHERE user_id = $1 AND status IN ('queued', 'running')`,
+    [userId],
+  );
+  return rows[0]!.n;
 }
 
 /** A user's tokens and estimated cost over the jobs requested since `since`. */

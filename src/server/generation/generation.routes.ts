@@ -10,7 +10,6 @@ import {
 } from '../../contracts/generation.ts';
 import type { ApiApp, AppDeps } from '../http/api.ts';
 import { authenticate, authOf } from '../http/authenticate.ts';
-import { notFound } from '../http/errors.ts';
 import { GenerationService } from './generation.service.ts';
 import { formatEvent, lastEventId, write } from './sse.ts';
 import { jobWakeups } from './wakeups.ts';
@@ -19,9 +18,10 @@ import { jobWakeups } from './wakeups.ts';
 const KEEPALIVE_MS = 15_000;
 
 export function generationRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new GenerationService(deps.tenant, deps.config, deps.ai, () =>
-    deps.jobs.queued(),
-  );
+  const service = new GenerationService(deps.tenant, deps.config, deps.ai, {
+    onQueued: () => deps.jobs.queued(),
+    streamPollMs: () => deps.jobs.streamPollMs(),
+  });
   const onRequest = authenticate(deps.tokens);
   const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
   const tags = ['generation'];
@@ -46,8 +46,10 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
           'Queues a background job and answers 202 at once. Follow it with GET /generation-jobs/{id}/events. ' +
           'Sending the same Idempotency-Key again returns the same job. ' +
           'When the operator set a daily token budget (JOBFORGE_DAILY_TOKEN_BUDGET) and your jobs requested today (UTC) have used it, ' +
-          'answers 429 `token_budget_exceeded` with Retry-After (seconds to midnight UTC). The budget is checked when a job is requested ' +
-          'and when it starts; a job that has started finishes, so a day can end somewhat over the budget.',
+          'answers 429 `token_budget_exceeded` with Retry-After (seconds to midnight UTC). The budget is checked when a job is requested, ' +
+          'when it starts and while it streams: a running job that reaches it stops, failed with the same message. ' +
+          'A job also fails, with a message saying why, when it runs past the server’s time limit (JOBFORGE_JOB_TIMEOUT_SECONDS), ' +
+          'when the model writes past twice the output limit, or when the model server’s answer is larger than the server reads.',
         params: idParams,
         headers: generateHeaders,
         body: generateBody,
@@ -129,14 +131,16 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
       },
     },
     async (req, reply) => {
-      const auth = authOf(req);
-      const jobId = req.params.id;
-      let after = lastEventId(req.headers['last-event-id']);
-      let since = jobWakeups.mark();
-      let batch = await service.events(auth, jobId, after);
-      if (!batch) throw notFound('generation job');
-      // From here on we write the response ourselves; database work stays in short transactions
-      // between writes, never held open while waiting.
+      const closed = new AbortController();
+      // 404 (and 401) are answered before the stream starts.
+      const events = await service.follow(
+        authOf(req),
+        req.params.id,
+        lastEventId(req.headers['last-event-id']),
+        closed.signal,
+      );
+      // From here on we write the response ourselves; the service reads in short transactions
+      // between writes, never holding one open while waiting.
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -147,31 +151,19 @@ export function generationRoutes(app: ApiApp, deps: AppDeps): void {
         'referrer-policy': 'no-referrer',
       });
       streams.add(res);
-      let gone = false;
-      res.on('close', () => (gone = true));
+      res.on('close', () => closed.abort());
+      if (closing) closed.abort();
       let lastWrite = Date.now();
       try {
         await write(res, 'retry: 1000\n\n');
-        while (!gone && !closing && batch) {
-          for (const e of batch.events) {
-            await write(res, formatEvent(e));
-            after = e.seq;
-            lastWrite = Date.now();
-          }
-          const ended = batch.status !== 'queued' && batch.status !== 'running';
-          if (batch.events.some((e) => e.kind === 'done') || (ended && batch.events.length === 0))
-            break;
-          // Woken at once by a commit on any instance; the poll (deps.jobs.streamPollMs, decision
-          // 013) is the safety net, short while this instance cannot LISTEN.
-          if (batch.events.length < 500)
-            await jobWakeups.wait(jobId, since, deps.jobs.streamPollMs());
-          if (Date.now() - lastWrite > KEEPALIVE_MS) {
+        for await (const e of events) {
+          if (e === 'idle') {
+            if (Date.now() - lastWrite <= KEEPALIVE_MS) continue;
             await write(res, ': keep-alive\n\n');
-            lastWrite = Date.now();
+          } else {
+            await write(res, formatEvent(e));
           }
-          if (gone || closing) break;
-          since = jobWakeups.mark();
-          batch = await service.events(auth, jobId, after);
+          lastWrite = Date.now();
         }
       } catch (err) {
         // A session that ended mid-stream, or the database going away: close the stream.

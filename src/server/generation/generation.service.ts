@@ -1,12 +1,12 @@
 import type { DocumentType } from '../../contracts/documents.ts';
 import type { GenerateBody, GenerationJob, JobListQuery } from '../../contracts/generation.ts';
 import type { AiResolver } from '../ai-settings/ai-resolver.ts';
-import { applicationExists } from '../applications/applications.repository.ts';
+import { applicationExists } from '../applications/applications.service.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import type { Config } from '../config.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { PROMPT_VERSIONS } from '../llm/prompts.ts';
-import * as resumes from '../resumes/resumes.repository.ts';
+import { findPrimaryResume, findResume } from '../resumes/resumes.service.ts';
 import { assertWithinBudget, budgetState } from './budget.ts';
 import * as repo from './generation.repository.ts';
 import { jobWakeups } from './wakeups.ts';
@@ -20,7 +20,12 @@ export class GenerationService {
     private readonly tenant: Tenant,
     private readonly config: Config,
     private readonly ai: AiResolver,
-    private readonly onQueued: () => void,
+    private readonly hooks: {
+      /** A job was queued: wake this instance's worker. */
+      onQueued: () => void;
+      /** How long a waiting event stream sleeps when no wake-up comes (decision 013). */
+      streamPollMs: () => number;
+    },
   ) {}
 
   /**
@@ -44,9 +49,13 @@ export class GenerationService {
       if (!(await applicationExists(tx, auth.userId, applicationId))) throw notFound('application');
       // After the idempotency check: repeating a request that was accepted still answers its job.
       assertWithinBudget(await budgetState(tx, auth.userId, this.config));
+      // Counted and inserted under a per-user lock: parallel requests cannot all see room left.
+      await repo.lockUserJobs(tx, auth.userId);
+      const active = await repo.countActive(tx, auth.userId);
+      if (active >= this.config.worker.maxActivePerUser) throw tooManyJobs(active);
       const resume = body?.resume_id
-        ? await resumes.find(tx, auth.userId, body.resume_id)
-        : await resumes.findPrimary(tx, auth.userId);
+        ? await findResume(tx, auth.userId, body.resume_id)
+        : await findPrimaryResume(tx, auth.userId);
       if (!resume) {
         throw body?.resume_id
           ? notFound('resume')
@@ -73,7 +82,7 @@ export class GenerationService {
       const winner = await repo.findByKey(tx, auth.userId, key!);
       return { row: sameRequest(winner!, applicationId, types), created: false };
     });
-    if (result.created) this.onQueued();
+    if (result.created) this.hooks.onQueued();
     return { job: repo.present(result.row), created: result.created };
   }
 
@@ -134,17 +143,59 @@ export class GenerationService {
   }
 
   /** Events after `afterSeq`, and whether the job has ended (so a stream can close). */
-  events(auth: AuthContext, id: string, afterSeq: number) {
+  private events(auth: AuthContext, id: string, afterSeq: number) {
     return this.tenant(auth, async (tx) => {
       const row = await repo.findJob(tx, auth.userId, id);
       if (!row) return undefined;
       return {
         status: row.status,
-        events: await repo.listEvents(tx, auth.userId, id, afterSeq, 500),
+        events: await repo.listEvents(tx, auth.userId, id, afterSeq, EVENT_PAGE),
       };
     });
   }
+
+  /**
+   * A job's events after `afterSeq`, as they are written, until the job has ended and its `done`
+   * is out, or `signal` aborts (the client went away, the server closes). Woken at once by a
+   * commit on any instance; the poll is the safety net. Yields 'idle' after each wait, so that
+   * the caller can keep its connection alive. 404 before anything is yielded for a job that is
+   * not the user's.
+   */
+  async follow(
+    auth: AuthContext,
+    id: string,
+    afterSeq: number,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<repo.JobEvent | 'idle'>> {
+    let since = jobWakeups.mark();
+    const first = (await this.events(auth, id, afterSeq)) ?? missing();
+    const read = (after: number) => this.events(auth, id, after);
+    const pollMs = this.hooks.streamPollMs;
+    return (async function* () {
+      let after = afterSeq;
+      let batch: Awaited<ReturnType<typeof read>> = first;
+      while (batch && !signal.aborted) {
+        for (const e of batch.events) {
+          yield e;
+          after = e.seq;
+        }
+        const ended = batch.status !== 'queued' && batch.status !== 'running';
+        if (batch.events.some((e) => e.kind === 'done') || (ended && batch.events.length === 0))
+          return;
+        if (batch.events.length < EVENT_PAGE) {
+          await jobWakeups.wait(id, since, pollMs());
+          yield 'idle';
+        }
+        if (signal.aborted) return;
+        since = jobWakeups.mark();
+        batch = await read(after);
+      }
+    })();
+  }
 }
+
+/** Events read per transaction while following a job. */
+const EVENT_PAGE = 500;
 
 function sameRequest(row: repo.JobRow, applicationId: string, types: DocumentType[]): repo.JobRow {
   if (row.application_id !== applicationId || row.document_types.join() !== types.join()) {
@@ -154,6 +205,23 @@ function sameRequest(row: repo.JobRow, applicationId: string, types: DocumentTyp
     );
   }
   return row;
+}
+
+/**
+ * How long to suggest waiting: a slot frees when one of the user's jobs ends, typically within
+ * a minute or two; the client may of course cancel one instead.
+ */
+const TOO_MANY_JOBS_RETRY_SECONDS = 30;
+
+function tooManyJobs(active: number): AppError {
+  return new AppError(
+    429,
+    'too_many_jobs',
+    `You have ${active} drafting jobs queued or running, the most this server allows per person. ` +
+      'Wait for one to finish (or cancel one), then try again.',
+    undefined,
+    { 'retry-after': String(TOO_MANY_JOBS_RETRY_SECONDS) },
+  );
 }
 
 const missing = (): never => {

@@ -109,8 +109,16 @@ for (const kind of dbKinds()) {
       const { jobIds } = await queueJobs(m.db, 50);
       // On the server, a second connection pool is a second instance; PGlite has one process.
       const second = kind === 'postgres' ? await openDatabase(config.database) : m.db;
-      const a = new GenerationWorker(m.db, withWorker({ concurrency: 3 }), log);
-      const b = new GenerationWorker(second, withWorker({ concurrency: 3 }), log);
+      const a = new GenerationWorker(
+        m.db,
+        withWorker({ concurrency: 3, maxRunningPerUser: 6 }),
+        log,
+      );
+      const b = new GenerationWorker(
+        second,
+        withWorker({ concurrency: 3, maxRunningPerUser: 6 }),
+        log,
+      );
       a.start();
       b.start();
       try {
@@ -130,9 +138,42 @@ for (const kind of dbKinds()) {
       }
     });
 
+    test('when two workers (two instances) share one user’s jobs, then at most one of them runs at a time (the per-user limit holds across instances)', async () => {
+      const { jobIds } = await queueJobs(m.db, 6);
+      const second = kind === 'postgres' ? await openDatabase(config.database) : m.db;
+      const slow = { offlineChunkDelayMs: 2 };
+      const a = new GenerationWorker(m.db, withWorker({ concurrency: 3 }, slow), log);
+      const b = new GenerationWorker(second, withWorker({ concurrency: 3 }, slow), log);
+      a.start();
+      b.start();
+      try {
+        await until(settled(m.db, jobIds), 120_000);
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+        if (second !== m.db) await second.close();
+      }
+      const runs = await m.db.asOwner(async (tx) => {
+        const { rows } = await tx.query<{ status: string; started: number; finished: number }>(
+          `SELECT status, extract(epoch FROM started_at)::float8 AS started,
+                  extract(epoch FROM finished_at)::float8 AS finished
+             FROM generation_jobs WHERE id = ANY ($1::uuid[]) ORDER BY started_at`,
+          [jobIds],
+        );
+        return rows;
+      });
+      assert.deepEqual(
+        runs.map((r) => r.status),
+        Array(6).fill('succeeded'),
+      );
+      // A job is claimed (clock time, after the claim lock) only once the previous one has
+      // settled (its transaction's time, before it committed): the runs never overlap.
+      for (let i = 1; i < runs.length; i++)
+        assert.ok(runs[i]!.started >= runs[i - 1]!.finished, `run ${i} overlaps run ${i - 1}`);
+    });
+
     test('when a worker died holding a job, then another takes it over after the lease and the dead one can write nothing more', async () => {
       const { userId, jobIds } = await queueJobs(m.db, 1);
-      const dead = await m.db.withUser(null, (tx) => claimJob(tx, 'dead-worker', 0.3));
+      const dead = await m.db.withUser(null, (tx) => claimJob(tx, 'dead-worker', 0.3, 1));
       assert.equal(dead?.job_id, jobIds[0]);
       const w = new GenerationWorker(m.db, withWorker({ leaseSeconds: 0.3 }), log);
       w.start();

@@ -49,7 +49,7 @@ export class GenerationWorker {
   }
 
   private async run(): Promise<void> {
-    const { concurrency, leaseSeconds } = this.config.worker;
+    const { concurrency, leaseSeconds, maxRunningPerUser } = this.config.worker;
     while (!this.stopController.signal.aborted) {
       if (this.running.size >= concurrency) {
         await Promise.race(this.running);
@@ -57,7 +57,9 @@ export class GenerationWorker {
       }
       let claim: Awaited<ReturnType<typeof claimJob>>;
       try {
-        claim = await this.db.withUser(null, (tx) => claimJob(tx, this.id, leaseSeconds));
+        claim = await this.db.withUser(null, (tx) =>
+          claimJob(tx, this.id, leaseSeconds, maxRunningPerUser),
+        );
       } catch (err) {
         if (this.stopController.signal.aborted) break;
         this.log.error({ err }, 'could not claim a generation job');
@@ -83,7 +85,11 @@ export class GenerationWorker {
         .catch((err: unknown) =>
           this.log.error({ err, job: claim.job_id }, 'generation job crashed'),
         )
-        .finally(() => this.running.delete(job));
+        .finally(() => {
+          this.running.delete(job);
+          // A user's next job may be claimable now that this one is done (the per-user limit).
+          this.wake();
+        });
       this.running.add(job);
     }
   }

@@ -3,6 +3,7 @@ import {
   cancelledError,
   connectionError,
   fromHttpStatus,
+  limitError,
   malformedError,
   timeoutError,
   type ErrorContext,
@@ -118,6 +119,8 @@ export class AnthropicProvider implements LlmProvider {
 
   private toLlmError(err: unknown): LlmError {
     if (err instanceof LlmError) return err;
+    const limited = limitError(this.ctx, err);
+    if (limited) return limited;
     if (err instanceof Anthropic.APIUserAbortError) return cancelledError();
     if (err instanceof Anthropic.APIConnectionTimeoutError) return timeoutError(this.ctx);
     if (err instanceof Anthropic.APIConnectionError) return connectionError(this.ctx, err.cause);

@@ -1,3 +1,4 @@
+import { ResponseDeadline, ResponseTooLarge } from '../net/guarded-fetch.ts';
 import { LlmError, parseRetryAfter } from './provider.ts';
 
 /** What an HTTP failure means to the user, for one provider. */
@@ -83,3 +84,26 @@ export const malformedError = (ctx: ErrorContext, what: string) =>
   new LlmError('malformed', `${ctx.label} sent a response Job Forge cannot read: ${what}.`);
 
 export const cancelledError = () => new LlmError('cancelled', 'The request was cancelled.');
+
+/**
+ * A limit of the bounded fetch (net/guarded-fetch.ts) that cut an answer off, wherever the SDK
+ * put it (thrown as is from a stream read, or as the cause of a connection error).
+ */
+export function limitError(ctx: ErrorContext, err: unknown): LlmError | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ResponseTooLarge) {
+      return new LlmError(
+        'too_large',
+        `${ctx.label} sent more than Job Forge accepts in one answer (${e.message}, model ${ctx.model}); ` +
+          'it stopped reading there. The server may be misbehaving: check its logs, or choose another model.',
+      );
+    }
+    if (e instanceof ResponseDeadline) {
+      return new LlmError(
+        'timeout',
+        `${ctx.label} was still answering when the time allowed ran out (${e.message}, model ${ctx.model}).`,
+      );
+    }
+  }
+  return undefined;
+}

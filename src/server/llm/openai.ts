@@ -4,6 +4,7 @@ import {
   cancelledError,
   connectionError,
   fromHttpStatus,
+  limitError,
   malformedError,
   timeoutError,
   type ErrorContext,
@@ -170,6 +171,8 @@ export class OpenAiProvider implements LlmProvider {
 
   private toLlmError(err: unknown): LlmError {
     if (err instanceof LlmError) return err;
+    const limited = limitError(this.ctx, err);
+    if (limited) return limited;
     if (err instanceof OpenAI.APIUserAbortError) return cancelledError();
     if (err instanceof OpenAI.APIConnectionTimeoutError) return timeoutError(this.ctx);
     if (err instanceof OpenAI.APIConnectionError) return connectionError(this.ctx, err.cause);

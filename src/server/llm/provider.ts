@@ -60,6 +60,8 @@ export type LlmErrorKind =
   | 'timeout'
   | 'connection'
   | 'malformed'
+  /** The answer was larger than the bounded fetch accepts (never retried: it would be again). */
+  | 'too_large'
   | 'cancelled';
 
 const RETRYABLE: ReadonlySet<LlmErrorKind> = new Set([

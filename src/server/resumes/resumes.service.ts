@@ -1,5 +1,6 @@
 import type { CreateResume, Resume, UpdateResume } from '../../contracts/resumes.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { Tx } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
 import * as repo from './resumes.repository.ts';
 
@@ -55,3 +56,7 @@ export class ResumesService {
 const missing = (): never => {
   throw notFound('resume');
 };
+
+/** For other features, inside their transaction: a resume by id, or the primary one. */
+export const findResume = (tx: Tx, userId: string, id: string) => repo.find(tx, userId, id);
+export const findPrimaryResume = (tx: Tx, userId: string) => repo.findPrimary(tx, userId);
