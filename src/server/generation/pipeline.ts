@@ -194,7 +194,7 @@ export async function runJob(
           type,
           text.content,
           'generated',
-          { groundAgainst: job!.resume_id ?? undefined },
+          { groundAgainst: job!.resume_id ?? undefined, compute: ctx.ai.compute },
         );
         if (!saved) throw new JobFailure('The application was deleted.');
         progress[type] = 'saved';
