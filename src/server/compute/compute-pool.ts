@@ -114,10 +114,6 @@ export class ComputePool {
     });
   }
 
-  get timeoutMs(): number {
-    return this.opts.timeoutMs;
-  }
-
   /**
    * Runs `name` on `input` in a thread. `what` names the work for the error a person reads
    * ("Reading the file took longer than …"). A refusal the task raises (an AppError) arrives as
@@ -163,8 +159,8 @@ export class ComputePool {
     } catch (err) {
       // Piscina ends the thread of a task aborted or out of heap, but with minThreads 0 starts
       // no new one for the tasks queued behind it: one more task makes it start a thread, which
-      // takes the queue first.
-      if (started && this.waiting.size > 0 && !this.closing) {
+      // takes the queue first. (A refusal, an AppError, leaves its thread alive.)
+      if (started && !(err instanceof AppError) && this.waiting.size > 0 && !this.closing) {
         this.run('ping', undefined, 'Starting a thread').catch(() => {});
       }
       if (err instanceof AppError || signal?.aborted) throw err;
