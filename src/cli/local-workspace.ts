@@ -13,6 +13,7 @@ import { ApplicationsService } from '../server/applications/applications.service
 import type { AuthContext, Tenant } from '../server/auth/tenant.ts';
 import type { Config } from '../server/config.ts';
 import type { Database } from '../server/db/database.ts';
+import { ComputePool } from '../server/compute/compute-pool.ts';
 import { ExportsService } from '../server/exports/exports.service.ts';
 import { ImportsService } from '../server/imports/imports.service.ts';
 import { findApplication, findUser } from '../server/ops/operators.repository.ts';
@@ -64,12 +65,13 @@ export class LocalWorkspace implements Workspace {
     config: Config,
     userId: string,
     readonly where: string,
+    private readonly compute: ComputePool,
   ) {
     const tenant = userTenant(db);
     this.auth = { userId, sessionId: '' };
     this.applicationsService = new ApplicationsService(tenant);
-    this.imports = new ImportsService(tenant, config.outbound);
-    this.exports = new ExportsService(tenant);
+    this.imports = new ImportsService(tenant, config.outbound, compute);
+    this.exports = new ExportsService(tenant, compute);
     this.resumes = new ResumesService(tenant);
   }
 
@@ -108,7 +110,7 @@ export class LocalWorkspace implements Workspace {
   }
 
   importResume(filename: string, bytes: Buffer): Promise<ResumeImport> {
-    return readResumeFile(filename, bytes);
+    return readResumeFile(this.compute, filename, bytes);
   }
 
   createResume(input: CreateResume): Promise<Resume> {
@@ -149,7 +151,13 @@ export async function withLocalWorkspace<T>(
         throw new Error('This database has several accounts: name one with --user <email>.');
       });
       const where = config.database.kind === 'pglite' ? config.dataDir : 'the PostgreSQL database';
-      return fn(new LocalWorkspace(db, config, userId, where));
+      // The same pool as the server's, for the length of the command.
+      const compute = new ComputePool(config.compute);
+      try {
+        return await fn(new LocalWorkspace(db, config, userId, where, compute));
+      } finally {
+        await compute.close();
+      }
     },
     {
       lockedHint:

@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AiResolver } from './ai-settings/ai-resolver.ts';
+import { ComputePool } from './compute/compute-pool.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createTenant } from './auth/tenant.ts';
 import { TokenService } from './auth/tokens.ts';
@@ -57,6 +58,8 @@ declare module 'fastify' {
     generationWorker: GenerationWorker;
     /** Other instances' job event commits (PostgreSQL LISTEN); main.ts starts it, close stops it. */
     jobEvents: JobEventsListener;
+    /** The worker-thread pool for CPU-heavy work; close ends its threads. */
+    compute: ComputePool;
   }
 }
 const BODY_LIMIT = 1024 * 1024;
@@ -126,10 +129,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Created here, its threads only when work arrives; ended after the requests and jobs that use it.
+  const compute = new ComputePool(config.compute, app.log);
+  app.decorate('compute', compute);
+  app.addHook('onClose', () => compute.close());
   // Before the route exists: JOBFORGE_METRICS_TOKEN, when set, guards /metrics.
   app.addHook('onRequest', metricsGuard(config.metricsToken));
   // The listener is created below, with the worker; metrics read it when scraped.
-  installMetrics(app, db, () => jobEvents.stats());
+  installMetrics(app, db, () => jobEvents.stats(), compute);
   const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
@@ -218,7 +225,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     allowPrivateAddresses: config.outbound.allowPrivateAddresses,
     ...opts.outbound,
   };
-  const ai = new AiResolver(config, new SecretBox(opts.secret, 'llm api key'), outbound);
+  const ai = new AiResolver(config, new SecretBox(opts.secret, 'llm api key'), outbound, compute);
   const worker = new GenerationWorker(db, config, app.log, ai);
   app.decorate('generationWorker', worker);
   const jobEvents = new JobEventsListener(db, jobWakeups, app.log);
@@ -234,6 +241,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     jobs: { queued: () => worker.wake(), streamPollMs: () => jobEvents.pollMs() },
     ai,
     outbound,
+    compute,
     embeddings: new EmbeddingIndex(tenant, createEmbedder(config.embedding)),
   };
   await app.register(

@@ -84,6 +84,9 @@ const schema = z.object({
   JOBFORGE_MAX_RUNNING_JOBS_PER_USER: z.coerce.number().int().min(1).max(32).default(1),
   JOBFORGE_MAX_ACTIVE_JOBS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
   JOBFORGE_ALLOW_PRIVATE_URLS: bool.default(false),
+  JOBFORGE_COMPUTE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  JOBFORGE_COMPUTE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(20_000),
+  JOBFORGE_COMPUTE_HEAP_MB: z.coerce.number().int().min(16).max(16_384).default(256),
   JOBFORGE_EMBEDDING_PROVIDER: z
     .enum(['lexical', 'openai', 'openai-compatible'])
     .default('lexical'),
@@ -293,6 +296,17 @@ export interface Config {
     apiKey: string | undefined;
     timeoutMs: number;
   };
+  /**
+   * The worker-thread pool for CPU-heavy work (decision 062): parsing, analysis, rendering.
+   * `threads` unset: one fewer than the cores (at least one), leaving the event loop a core.
+   */
+  compute: {
+    threads: number | undefined;
+    /** How long one task may run in its thread (queue time not counted). */
+    timeoutMs: number;
+    /** Each thread's heap (old generation) limit. */
+    heapMb: number;
+  };
   /** Server-side fetches of user-supplied URLs (job posting import). */
   outbound: {
     /** Operators of an intranet install may allow private and loopback addresses. */
@@ -399,6 +413,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         e.JOBFORGE_EMBEDDING_PROVIDER === 'lexical' ? undefined : e.JOBFORGE_EMBEDDING_BASE_URL,
       apiKey: e.JOBFORGE_EMBEDDING_PROVIDER === 'lexical' ? undefined : e.OPENAI_API_KEY,
       timeoutMs: Math.round(e.JOBFORGE_LLM_TIMEOUT_SECONDS * 1000),
+    },
+    compute: {
+      threads: e.JOBFORGE_COMPUTE_THREADS,
+      timeoutMs: e.JOBFORGE_COMPUTE_TIMEOUT_MS,
+      heapMb: e.JOBFORGE_COMPUTE_HEAP_MB,
     },
     outbound: { allowPrivateAddresses: e.JOBFORGE_ALLOW_PRIVATE_URLS },
   };

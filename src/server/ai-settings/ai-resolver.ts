@@ -1,4 +1,5 @@
 import type { ProviderKindName } from '../../contracts/ai.ts';
+import { ComputePool } from '../compute/compute-pool.ts';
 import { DEFAULT_MODELS, type Config } from '../config.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Tx } from '../db/database.ts';
@@ -33,11 +34,16 @@ export class AiResolver {
     private readonly config: Config,
     private readonly secrets: SecretBox | undefined,
     private readonly outbound: OutboundOptions,
+    /** Where the offline engine computes, and the pipeline's grounding check of its drafts. */
+    readonly compute: ComputePool,
   ) {}
 
-  /** For processes that draft with the server's settings only (tests of the worker). */
-  static serverOnly(config: Config): AiResolver {
-    return new AiResolver(config, undefined, {});
+  /**
+   * For processes that draft with the server's settings only (tests of the worker). Without a
+   * pool of its own it gets one; its idle threads end by themselves and never keep a process up.
+   */
+  static serverOnly(config: Config, compute = new ComputePool(config.compute)): AiResolver {
+    return new AiResolver(config, undefined, {}, compute);
   }
 
   serverSettings(): EffectiveSettings {
@@ -87,6 +93,7 @@ export class AiResolver {
       idleTimeoutMs: llm.idleTimeoutMs,
       retry: opts.retry ?? llm.retry,
       offlineChunkDelayMs: llm.offlineChunkDelayMs,
+      compute: this.compute,
       onRetry: opts.onRetry,
       // Bounded either way: the operator's server can misbehave too (decision 063).
       fetch:

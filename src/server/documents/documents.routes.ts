@@ -11,7 +11,7 @@ import { authenticate, authOf } from '../http/authenticate.ts';
 import { DocumentsService } from './documents.service.ts';
 
 export function documentsRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new DocumentsService(deps.tenant);
+  const service = new DocumentsService(deps.tenant, deps.compute);
   const onRequest = authenticate(deps.tokens);
   const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
   const tags = ['documents'];

@@ -9,9 +9,9 @@ import type {
 import { recordEvent } from '../applications/application-events.repository.ts';
 import { applicationExists, lockApplication } from '../applications/applications.repository.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { ComputePool } from '../compute/compute-pool.ts';
 import type { Tx } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
-import { checkGrounding, ungroundedClaims } from '../match/grounding.ts';
 import * as resumes from '../resumes/resumes.repository.ts';
 import * as repo from './documents.repository.ts';
 
@@ -21,7 +21,10 @@ import * as repo from './documents.repository.ts';
  * one after another, so versions never collide and a racing first save becomes version 2.
  */
 export class DocumentsService {
-  constructor(private readonly tenant: Tenant) {}
+  constructor(
+    private readonly tenant: Tenant,
+    private readonly compute: ComputePool,
+  ) {}
 
   list(auth: AuthContext, applicationId: string): Promise<{ items: Document[] }> {
     return this.tenant(auth, async (tx) => {
@@ -52,6 +55,7 @@ export class DocumentsService {
         type,
         content,
         'user',
+        { compute: this.compute },
       );
       return saved ?? missing('application');
     });
@@ -90,7 +94,9 @@ export class DocumentsService {
  * drafts this way, in the same transaction that records the job's progress). Identical content
  * changes nothing; undefined when the application is not the user's. A tailored resume is
  * checked against its source resume (`groundAgainst`, else the one its previous version was
- * checked against, else the primary resume) and the report is stored with the version.
+ * checked against, else the primary resume) in the compute pool, and the report is stored with
+ * the version. The check runs while the transaction holds the application's lock: it is bounded
+ * by the pool's deadline, and the content it checks is exactly what is saved.
  */
 export async function saveDocumentVersion(
   tx: Tx,
@@ -99,7 +105,7 @@ export async function saveDocumentVersion(
   type: DocumentType,
   content: string,
   source: DocumentVersion['source'],
-  opts: { groundAgainst?: string } = {},
+  opts: { compute: ComputePool; groundAgainst?: string },
 ): Promise<{ document: Document; created: boolean; changed: boolean } | undefined> {
   if (!(await lockApplication(tx, userId, applicationId))) return undefined;
   const current = await repo.find(tx, userId, applicationId, type);
@@ -111,6 +117,7 @@ export async function saveDocumentVersion(
     type === 'optimized_resume'
       ? await ground(
           tx,
+          opts.compute,
           userId,
           content,
           opts.groundAgainst ?? current?.grounding?.checked_against_resume_id,
@@ -128,6 +135,7 @@ export async function saveDocumentVersion(
  */
 async function ground(
   tx: Tx,
+  compute: ComputePool,
   userId: string,
   content: string,
   resumeId: string | undefined,
@@ -138,7 +146,11 @@ async function ground(
   if (!resume) return null;
   return {
     checked_against_resume_id: resume.id,
-    ungrounded: ungroundedClaims(checkGrounding(content, resume.content)),
+    ungrounded: await compute.run(
+      'groundTailored',
+      { tailored: content, source: resume.content },
+      'Checking the tailored resume against its source',
+    ),
   };
 }
 

@@ -36,7 +36,7 @@ function sendFile(reply: FastifyReply, f: ExportFile) {
 }
 
 export function exportsRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new ExportsService(deps.tenant);
+  const service = new ExportsService(deps.tenant, deps.compute);
   const onRequest = authenticate(deps.tokens);
   const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
   const tags = ['exports'];

@@ -11,11 +11,9 @@ import * as snapshots from '../imports/snapshots.repository.ts';
 import * as resumes from '../resumes/resumes.repository.ts';
 import * as users from '../users/users.repository.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { ComputePool } from '../compute/compute-pool.ts';
 import { notFound } from '../http/errors.ts';
-import { renderDocx } from './docx-render.ts';
-import { markdownBlocks } from './markdown-blocks.ts';
 import type { LetterHead } from './pdf-render.ts';
-import { renderPdfOffThread } from './pdf-worker.ts';
 import { zipPacket, type PacketEntry } from './packet-zip.ts';
 
 export interface ExportFile {
@@ -44,7 +42,10 @@ const FORMATS: ExportFormat[] = ['pdf', 'docx', 'md'];
  * it has committed, so a slow PDF never holds a database connection.
  */
 export class ExportsService {
-  constructor(private readonly tenant: Tenant) {}
+  constructor(
+    private readonly tenant: Tenant,
+    private readonly compute: ComputePool,
+  ) {}
 
   async document(
     auth: AuthContext,
@@ -59,7 +60,7 @@ export class ExportsService {
         (await documents.find(tx, auth.userId, applicationId, type)) ?? missing('document');
       return { app, doc, user: await users.getMe(tx, auth.userId) };
     });
-    return renderDocument(app, doc, user, format);
+    return renderDocument(this.compute, app, doc, user, format);
   }
 
   async resume(auth: AuthContext, resumeId: string, format: ExportFormat): Promise<ExportFile> {
@@ -68,7 +69,7 @@ export class ExportsService {
       user: await users.getMe(tx, auth.userId),
     }));
     const base = `${safeName(resume.name) || 'resume'}_resume`;
-    return renderFile(resume.content, format, base, {
+    return renderFile(this.compute, resume.content, format, base, {
       title: resume.name,
       author: fullName(user),
     });
@@ -94,7 +95,7 @@ export class ExportsService {
     for (const doc of docs) {
       const names: string[] = [];
       for (const format of FORMATS) {
-        const file = await renderDocument(app, doc, user, format);
+        const file = await renderDocument(this.compute, app, doc, user, format);
         const name = `documents/${file.filename}`;
         entries.push({ name, data: file.body });
         names.push(name);
@@ -150,6 +151,7 @@ function postingMarkdown(app: Application): string {
 }
 
 function renderDocument(
+  compute: ComputePool,
   app: Application,
   doc: Document,
   user: User | undefined,
@@ -159,14 +161,16 @@ function renderDocument(
     doc.document_type === 'cover_letter' && user
       ? { name: fullName(user), contact: user.email }
       : undefined;
-  return renderFile(doc.content, format, `${applicationBase(app)}_${doc.document_type}`, {
+  return renderFile(compute, doc.content, format, `${applicationBase(app)}_${doc.document_type}`, {
     title: `${DOCUMENT_TITLES[doc.document_type]}: ${app.role_title} at ${app.company_name}`,
     author: fullName(user),
     ...(letterHead ? { letterHead } : {}),
   });
 }
 
+/** Markdown as is; PDF and DOCX rendered in the compute pool (a long document is seconds of CPU). */
 async function renderFile(
+  compute: ComputePool,
   markdown: string,
   format: ExportFormat,
   base: string,
@@ -178,9 +182,18 @@ async function renderFile(
     case 'md':
       return { filename, contentType, body: Buffer.from(markdown, 'utf8') };
     case 'docx':
-      return { filename, contentType, body: await renderDocx(markdownBlocks(markdown), meta) };
-    case 'pdf':
-      return { filename, contentType, body: await renderPdfOffThread(markdown, meta) };
+    case 'pdf': {
+      const bytes = await compute.run(
+        'renderDocument',
+        { markdown, format, meta },
+        `Rendering the ${format === 'pdf' ? 'PDF' : 'Word file'}`,
+      );
+      return {
+        filename,
+        contentType,
+        body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      };
+    }
     default: {
       const never: never = format;
       throw new Error(`unknown format ${String(never)}`);

@@ -291,6 +291,7 @@ export class JobRun {
             content: text.content,
             usage: { ...usage, costUsd: estimateCostUsd(usage, l.price) },
             save,
+            compute: this.ctx.ai.compute,
           },
           row,
         );

@@ -112,6 +112,7 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
               content: 'Dear team,\nI built payment APIs.',
               usage: { input: 10, output: 10, costUsd: 0 },
               save: true,
+              compute: s.server.app.compute,
             },
             writeJob,
           );

@@ -1,5 +1,6 @@
 import type { DocumentType } from '../../contracts/documents.ts';
 import { lockApplication } from '../applications/applications.service.ts';
+import type { ComputePool } from '../compute/compute-pool.ts';
 import type { Tx } from '../db/database.ts';
 import { saveDocumentVersion } from '../documents/documents.service.ts';
 import type { JobPatch, NewJobEvent } from './generation.repository.ts';
@@ -17,6 +18,8 @@ export interface DraftRecord {
   usage: { input: number; output: number; costUsd: number | null };
   /** false: drafted only as context for the others (a report that was not asked for). */
   save: boolean;
+  /** Where a tailored resume's grounding check runs. */
+  compute: ComputePool;
 }
 
 /**
@@ -48,7 +51,7 @@ export async function saveDraft(
     r.type,
     r.content,
     'generated',
-    { groundAgainst: r.resumeId ?? undefined },
+    { groundAgainst: r.resumeId ?? undefined, compute: r.compute },
   );
   if (!saved) throw new JobFailure('The application was deleted.');
   return [

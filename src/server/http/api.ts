@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AiResolver } from '../ai-settings/ai-resolver.ts';
 import type { Tenant } from '../auth/tenant.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import type { ComputePool } from '../compute/compute-pool.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { EmbeddingIndex } from '../search/embedding-index.ts';
@@ -39,6 +40,8 @@ export interface AppDeps {
   ai: AiResolver;
   /** Fetches of user-supplied URLs go through the outbound guard with these options. */
   outbound: OutboundOptions;
+  /** CPU-heavy work (parsing, analysis, rendering) runs here, off the event loop. */
+  compute: ComputePool;
   /** The user's vectors for similar applications and semantic search (one per server). */
   embeddings: EmbeddingIndex;
 }

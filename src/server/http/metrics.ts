@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ComputePool, ComputeStats } from '../compute/compute-pool.ts';
 import type { Database } from '../db/database.ts';
 
 /**
@@ -20,8 +21,11 @@ export function installMetrics(
   app: FastifyInstance,
   db: Database,
   listener: () => ListenerStats | undefined,
+  compute: ComputePool,
 ): void {
   const registry = new Registry();
+  // Process figures, event-loop delay among them (jobforge_nodejs_eventloop_lag_*): a loop that
+  // stalls shows here before users notice.
   collectDefaultMetrics({ register: registry, prefix: 'jobforge_' });
   const requests = new Counter({
     name: 'jobforge_http_requests_total',
@@ -48,6 +52,34 @@ export function installMetrics(
   pool('jobforge_db_pool_connections', 'Database connections open', (s) => s.total);
   pool('jobforge_db_pool_idle', 'Database connections idle', (s) => s.idle);
   pool('jobforge_db_pool_waiting', 'Requests waiting for a database connection', (s) => s.waiting);
+
+  const computeGauge = (name: string, help: string, pick: (s: ComputeStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(pick(compute.stats()));
+      },
+    });
+  computeGauge(
+    'jobforge_compute_queue_length',
+    'CPU-heavy tasks waiting for a compute thread',
+    (s) => s.queued,
+  );
+  computeGauge('jobforge_compute_running', 'Tasks running in compute threads', (s) => s.running);
+  computeGauge('jobforge_compute_threads', 'Compute threads alive', (s) => s.threads);
+  computeGauge('jobforge_compute_threads_max', 'Compute threads at most', (s) => s.maxThreads);
+  computeGauge(
+    'jobforge_compute_utilization',
+    'Share of the compute threads’ capacity used since start (0 to 1)',
+    (s) => s.utilization,
+  );
+  computeGauge(
+    'jobforge_compute_tasks_aborted',
+    'Tasks ended (thread terminated) past their deadline or heap limit, since start',
+    (s) => s.aborted,
+  );
 
   if (db.listen) {
     const gauge = (name: string, help: string, pick: (s: ListenerStats) => number) =>

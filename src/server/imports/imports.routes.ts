@@ -9,7 +9,7 @@ import { ImportsService } from './imports.service.ts';
 const PAGE_BODY_LIMIT = 3 * 1024 * 1024;
 
 export function importsRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new ImportsService(deps.tenant, deps.outbound);
+  const service = new ImportsService(deps.tenant, deps.outbound, deps.compute);
   const onRequest = authenticate(deps.tokens);
   const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
   const tags = ['imports'];

@@ -2,25 +2,12 @@ import type { Application, CreateApplication } from '../../contracts/application
 import type { ImportJob, JobImport, PostingSnapshot } from '../../contracts/imports.ts';
 import { ApplicationsService } from '../applications/applications.service.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { ComputePool } from '../compute/compute-pool.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import type { OutboundOptions } from '../net/outbound-guard.ts';
 import { safeFetch } from '../net/safe-fetch.ts';
 import { decodePage } from './decode-page.ts';
-import { extractPostings } from './posting-extract.ts';
 import * as snapshots from './snapshots.repository.ts';
-
-/** A parser failure on a hostile page is that page's problem (422), not a server error. */
-function readPage(html: string, where: string | undefined) {
-  try {
-    return extractPostings(html, where);
-  } catch {
-    throw new AppError(
-      422,
-      'page_unreadable',
-      `${where ? `The page at ${where}` : 'That page'} could not be read as HTML.`,
-    );
-  }
-}
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
@@ -34,6 +21,7 @@ export class ImportsService {
   constructor(
     private readonly tenant: Tenant,
     private readonly outbound: OutboundOptions,
+    private readonly compute: ComputePool,
   ) {
     this.applications = new ApplicationsService(tenant);
   }
@@ -51,7 +39,13 @@ export class ImportsService {
       page = { html: decodePage(fetched), finalUrl: fetched.url, contentType: fetched.mediaType };
     }
     const where = page.finalUrl ?? input.url;
-    const { source, postings } = readPage(page.html, where);
+    // In the compute pool: a hostile page's parse cannot hold the event loop, and one that
+    // fails is that page's problem (422 page_unreadable), not a server error.
+    const { source, postings } = await this.compute.run(
+      'extractPostings',
+      { html: page.html, where },
+      'Reading the job page',
+    );
     const usable = postings.filter((p) => p.role_title || p.job_description);
     if (usable.length === 0) {
       throw new AppError(

@@ -1,3 +1,4 @@
+import type { ComputePool } from '../compute/compute-pool.ts';
 import { AnthropicProvider } from './anthropic.ts';
 import { OfflineProvider } from './offline/offline-provider.ts';
 import { OpenAiProvider } from './openai.ts';
@@ -23,6 +24,8 @@ export interface ProviderOptions {
   retry: RetryPolicy;
   /** The offline engine streams in chunks like a real provider; 0 in tests. */
   offlineChunkDelayMs?: number;
+  /** Where the offline engine's analysis and drafting run (off the event loop); it needs one. */
+  compute?: ComputePool;
   onRetry?: (err: LlmError, attempt: number, delayMs: number) => void;
   /** The HTTP client for the SDKs: the outbound guard's for addresses a user chose. */
   fetch?: typeof fetch;
@@ -33,7 +36,11 @@ export function createProvider(s: ProviderSettings, opts: ProviderOptions): LlmP
   const inner = ((): LlmProvider => {
     switch (s.kind) {
       case 'offline':
-        return new OfflineProvider({ chunkDelayMs: opts.offlineChunkDelayMs ?? 0 });
+        if (!opts.compute) throw new Error('The offline engine needs the compute pool.');
+        return new OfflineProvider({
+          chunkDelayMs: opts.offlineChunkDelayMs ?? 0,
+          compute: opts.compute,
+        });
       case 'anthropic':
         return new AnthropicProvider({
           apiKey: s.apiKey ?? '',

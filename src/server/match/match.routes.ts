@@ -5,7 +5,7 @@ import { authenticate, authOf } from '../http/authenticate.ts';
 import { MatchService } from './match.service.ts';
 
 export function matchRoutes(app: ApiApp, deps: AppDeps): void {
-  const service = new MatchService(deps.tenant);
+  const service = new MatchService(deps.tenant, deps.compute);
   app.get(
     '/applications/:id/match',
     {

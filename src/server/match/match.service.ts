@@ -1,12 +1,11 @@
 import type { MatchResult } from '../../contracts/match.ts';
 import { find as findApplication } from '../applications/applications.repository.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
+import type { ComputePool } from '../compute/compute-pool.ts';
 import { find as findDocument } from '../documents/documents.repository.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { matchResume, type MatchAnalysis } from '../llm/offline/match.ts';
-import { analyzePosting } from '../llm/offline/posting.ts';
+import type { MatchAnalysis } from '../llm/offline/match.ts';
 import * as resumes from '../resumes/resumes.repository.ts';
-import { checkGrounding } from './grounding.ts';
 
 const present = (m: MatchAnalysis) => ({
   score: m.score,
@@ -22,13 +21,17 @@ const present = (m: MatchAnalysis) => ({
 /**
  * How a resume meets an application's posting, and, when a tailored resume was drafted, how it
  * does (before and after) and whether everything in it comes from the source resume. Computed on
- * request from the stored texts: deterministic, whichever provider drafted the documents.
+ * request from the stored texts: deterministic, whichever provider drafted the documents. The
+ * texts are read in the transaction; the analysis runs in the compute pool after it commits.
  */
 export class MatchService {
-  constructor(private readonly tenant: Tenant) {}
+  constructor(
+    private readonly tenant: Tenant,
+    private readonly compute: ComputePool,
+  ) {}
 
-  analyse(auth: AuthContext, applicationId: string, resumeId?: string): Promise<MatchResult> {
-    return this.tenant(auth, async (tx) => {
+  async analyse(auth: AuthContext, applicationId: string, resumeId?: string): Promise<MatchResult> {
+    const { app, resume, tailored } = await this.tenant(auth, async (tx) => {
       const app = await findApplication(tx, auth.userId, applicationId);
       if (!app) throw notFound('application');
       const resume = resumeId
@@ -40,24 +43,34 @@ export class MatchService {
           : new AppError(409, 'no_resume', 'Add a resume (or choose one with resume_id) first.');
       }
       const tailored = await findDocument(tx, auth.userId, applicationId, 'optimized_resume');
-      const posting = analyzePosting({
-        company: app.company_name,
-        role: app.role_title,
-        location: app.location,
-        description: app.job_description,
-      });
-      return {
-        resume_id: resume.id,
-        ...present(matchResume(posting, resume.content)),
-        tailored: tailored
+      return { app, resume, tailored };
+    });
+    const report = await this.compute.run(
+      'matchReport',
+      {
+        job: {
+          company: app.company_name,
+          role: app.role_title,
+          location: app.location,
+          description: app.job_description,
+        },
+        resume: resume.content,
+        tailored: tailored?.content,
+      },
+      'Matching the resume against the posting',
+    );
+    return {
+      resume_id: resume.id,
+      ...present(report.resume),
+      tailored:
+        tailored && report.tailored
           ? {
               document_id: tailored.id,
               version: tailored.version,
-              ...present(matchResume(posting, tailored.content)),
-              grounding: checkGrounding(tailored.content, resume.content),
+              ...present(report.tailored.match),
+              grounding: report.tailored.grounding,
             }
           : null,
-      };
-    });
+    };
   }
 }

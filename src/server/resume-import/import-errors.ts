@@ -55,8 +55,6 @@ export const importErrors = {
       'too_many_pages',
       `The PDF has ${pages.toLocaleString('en')} pages; a resume import reads at most ${max}.`,
     ),
-  tooComplex: (why: string) =>
-    new AppError(422, 'file_too_complex', `The PDF could not be read within the limits: ${why}`),
   noText: () =>
     new AppError(
       422,

@@ -1,16 +1,13 @@
-import { Worker } from 'node:worker_threads';
+import { getDocumentProxy } from 'unpdf';
 import { importErrors } from './import-errors.ts';
 import { linesToMarkdown, type TextLine } from './text-to-markdown.ts';
 
 export interface PdfLimits {
   /** Refused above this many pages (what the page tree claims, before any page is read). */
   maxPages: number;
-  /** The worker's heap; pdf.js itself needs about 40 MiB. */
-  maxHeapMb: number;
-  timeoutMs: number;
 }
 
-export const PDF_LIMITS: PdfLimits = { maxPages: 20, maxHeapMb: 192, timeoutMs: 20_000 };
+export const PDF_LIMITS: PdfLimits = { maxPages: 20 };
 
 interface PdfItem {
   str: string;
@@ -39,47 +36,60 @@ export interface PdfMarkdown {
 }
 
 /**
- * Runs pdf.js in a worker thread with a heap limit and a deadline: whatever the PDF does, the
- * server's own heap and event loop are untouched, and the worker is gone when this settles.
+ * pdf.js's reading of the text layer. It runs in a compute-pool thread (readResumeFile), whose
+ * heap limit and deadline keep a hostile PDF from exhausting the server's memory or time.
  */
-function readInWorker(bytes: Uint8Array, limits: PdfLimits): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./pdf-text.worker.js', import.meta.url), {
-      workerData: { bytes, maxPages: limits.maxPages },
-      resourceLimits: {
-        maxOldGenerationSizeMb: limits.maxHeapMb,
-        maxYoungGenerationSizeMb: 32,
-        stackSizeMb: 4,
-      },
-      // No inherited loaders or flags: the worker is plain JavaScript.
-      execArgv: [],
+async function readPages(bytes: Uint8Array, maxPages: number): Promise<WorkerResult> {
+  let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
+  try {
+    pdf = await getDocumentProxy(bytes, {
+      disableFontFace: true,
+      useSystemFonts: false,
+      stopAtErrors: false,
+      // Missing standard-font data only matters for drawing, not for text: no warnings.
+      verbosity: 0,
     });
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-      void worker.terminate();
-    };
-    const timer = setTimeout(
-      () => settle(() => reject(importErrors.tooComplex('reading it took too long.'))),
-      limits.timeoutMs,
-    );
-    worker.on('message', (result: WorkerResult) => settle(() => resolve(result)));
-    worker.on('error', (err: Error & { code?: string }) =>
-      settle(() =>
-        reject(
-          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? importErrors.tooComplex('it needs too much memory.')
-            : importErrors.corrupt('PDF', 'it is damaged or not a PDF.'),
-        ),
-      ),
-    );
-    worker.on('exit', () =>
-      settle(() => reject(importErrors.corrupt('PDF', 'it is damaged or not a PDF.'))),
-    );
-  });
+  } catch (err) {
+    const name = err && typeof err === 'object' && 'name' in err ? String(err.name) : 'Error';
+    return { kind: name === 'PasswordException' ? 'encrypted' : 'corrupt' };
+  }
+  if (pdf.numPages > maxPages) return { kind: 'too-many-pages', pages: pdf.numPages };
+  const pages: PdfPage[] = [];
+  try {
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const page = await pdf.getPage(n);
+      const content = await page.getTextContent();
+      const items: PdfItem[] = [];
+      for (const item of content.items) {
+        if (!('str' in item) || item.str === '') continue;
+        const [a, b, , , x, y] = item.transform as number[];
+        items.push({
+          str: item.str,
+          x: x!,
+          y: y!,
+          width: item.width,
+          size: Math.hypot(a!, b!) || item.height,
+        });
+      }
+      const links: PdfLink[] = [];
+      for (const annotation of (await page.getAnnotations()) as {
+        subtype?: string;
+        url?: unknown;
+        rect: number[];
+      }[]) {
+        if (annotation.subtype === 'Link' && typeof annotation.url === 'string')
+          links.push({ url: annotation.url, rect: Array.from(annotation.rect) as PdfLink['rect'] });
+      }
+      pages.push({ items, links });
+      page.cleanup();
+    }
+  } catch {
+    return { kind: 'corrupt' };
+  } finally {
+    // The thread lives on for other tasks: the document's memory must not.
+    void pdf.loadingTask.destroy();
+  }
+  return { kind: 'ok', pages };
 }
 
 /** A PDF's text layer as Markdown: headings from font sizes, bullets, link annotations. */
@@ -93,7 +103,7 @@ export async function pdfToMarkdown(
     throw importErrors.corrupt('PDF', 'it is incomplete (it was cut short). Download it again.');
   const claimed = claimedPages(bytes);
   if (claimed > limits.maxPages) throw importErrors.tooManyPages(claimed, limits.maxPages);
-  const result = await readInWorker(bytes, limits);
+  const result = await readPages(bytes, limits.maxPages);
   switch (result.kind) {
     case 'too-many-pages':
       throw importErrors.tooManyPages(result.pages, limits.maxPages);

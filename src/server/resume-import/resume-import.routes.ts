@@ -64,9 +64,9 @@ export function resumeImportRoutes(app: ApiApp, deps: AppDeps): void {
             'Errors: 400 `no_file`, 413 `file_too_large`, 415 `unsupported_media_type` (not ' +
             'multipart), 415 `unsupported_file_type`, 422 `empty_file`, `file_type_mismatch`, ' +
             '`corrupt_file`, `encrypted_file`, `archive_too_large` (zip bombs), ' +
-            '`too_many_pages` (over 20), `file_too_complex` (a PDF over the time or memory ' +
-            'limit), `pdf_without_text` (a scan), `invalid_json_resume`; 429 `too_many_requests` ' +
-            'when too many files are being read at once.',
+            '`too_many_pages` (over 20), `input_too_complex` (a file over the time or memory ' +
+            'limit), `pdf_without_text` (a scan), `invalid_json_resume`; 503 `server_busy` ' +
+            'when too much heavy work is queued.',
           consumes: ['multipart/form-data'],
           body: uploadBody,
           response: { 200: resumeImport, ...errors },
@@ -74,7 +74,7 @@ export function resumeImportRoutes(app: ApiApp, deps: AppDeps): void {
       },
       async (req) => {
         const { filename, bytes } = await readUpload(req);
-        return readResumeFile(filename, bytes);
+        return readResumeFile(deps.compute, filename, bytes);
       },
     );
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import { ComputePool } from '../compute/compute-pool.ts';
 import { AppError } from '../http/errors.ts';
-import { pdfToMarkdown } from './pdf-text.ts';
 import { readResumeFile } from './resume-import.service.ts';
 import {
   JSON_RESUME,
@@ -35,9 +35,14 @@ function assertFaithful(markdown: string) {
   );
 }
 
+const compute = new ComputePool({ threads: 2, timeoutMs: 60_000, heapMb: 256 });
+after(() => compute.close());
+const readResume = (filename: string, bytes: Uint8Array) =>
+  readResumeFile(compute, filename, bytes);
+
 async function refusal(filename: string, bytes: Uint8Array): Promise<AppError> {
   try {
-    await readResumeFile(filename, bytes);
+    await readResume(filename, bytes);
   } catch (err) {
     assert.ok(err instanceof AppError, `an AppError, got ${String(err)}`);
     assert.ok(err.status >= 400 && err.status < 500);
@@ -49,7 +54,7 @@ async function refusal(filename: string, bytes: Uint8Array): Promise<AppError> {
 
 describe('readResumeFile', () => {
   test('when a PDF made by pdf-lib is imported, then its Markdown keeps the headings, bullets, link, accents and order', async () => {
-    const result = await readResumeFile('cv.pdf', await makePdf());
+    const result = await readResume('cv.pdf', await makePdf());
     assert.equal(result.source, 'pdf');
     assert.equal(result.name, 'Jeanne Dupré');
     assertFaithful(result.content);
@@ -57,14 +62,14 @@ describe('readResumeFile', () => {
   });
 
   test('when a DOCX assembled from raw WordprocessingML is imported, then its Markdown keeps the headings, bullets, link, accents and order', async () => {
-    const result = await readResumeFile('cv.docx', await makeDocx());
+    const result = await readResume('cv.docx', await makeDocx());
     assert.equal(result.source, 'docx');
     assert.equal(result.name, 'Jeanne Dupré');
     assertFaithful(result.content);
   });
 
   test('when a JSON Resume is imported, then every section is rendered as Markdown and HTML in it is text', async () => {
-    const result = await readResumeFile('resume.json', Buffer.from(JSON.stringify(JSON_RESUME)));
+    const result = await readResume('resume.json', Buffer.from(JSON.stringify(JSON_RESUME)));
     assert.equal(result.source, 'json-resume');
     assert.equal(result.name, 'Jeanne Dupré');
     const md = result.content;
@@ -99,14 +104,14 @@ describe('readResumeFile', () => {
   });
 
   test('when Markdown or plain text is imported, then Markdown is kept and text gets a title, sections and bullets', async () => {
-    const md = await readResumeFile(
+    const md = await readResume(
       'cv.md',
       Buffer.from('\uFEFF# Ana Lima\r\n\r\n## Skills\r\n\r\n- Go\r\n'),
     );
     assert.equal(md.source, 'markdown');
     assert.equal(md.name, 'Ana Lima');
     assert.equal(md.content, '# Ana Lima\n\n## Skills\n\n- Go');
-    const text = await readResumeFile(
+    const text = await readResume(
       'cv.txt',
       Buffer.from(
         'Ana Lima\nana@example.com\n\nEXPERIENCE\n• Built a thing\n  that wrapped\n• Shipped it\n',
@@ -121,7 +126,7 @@ describe('readResumeFile', () => {
   });
 
   test('when a text file is Windows-1252 or mentions %PDF-, then it is read as text with a note on the encoding', async () => {
-    const legacy = await readResumeFile(
+    const legacy = await readResume(
       'cv.txt',
       Buffer.from('Jeanne Dupré\n\nEXPÉRIENCE\n- Café Crème\n', 'latin1'),
     );
@@ -129,10 +134,7 @@ describe('readResumeFile', () => {
     assert.match(legacy.content, /^# Jeanne Dupré$/m);
     assert.match(legacy.content, /^## EXPÉRIENCE$/m);
     assert.match(legacy.warnings[0]!, /Windows-1252/);
-    const md = await readResumeFile(
-      'notes.md',
-      Buffer.from('# Notes\n\nA PDF starts with %PDF-1.7.'),
-    );
+    const md = await readResume('notes.md', Buffer.from('# Notes\n\nA PDF starts with %PDF-1.7.'));
     assert.equal(md.source, 'markdown');
   });
 
@@ -179,15 +181,12 @@ describe('readResumeFile', () => {
     assert.ok(growth < 64 * 1024 * 1024, `memory grew by ${growth} bytes`);
   });
 
-  test('when reading a PDF needs more heap or time than its worker has, then 422 file_too_complex', async () => {
-    const pdf = await makePdf();
-    await assert.rejects(pdfToMarkdown(pdf, { maxPages: 20, maxHeapMb: 4, timeoutMs: 60_000 }), {
-      code: 'file_too_complex',
-      message: /memory/,
-    });
-    await assert.rejects(pdfToMarkdown(pdf, { maxPages: 20, maxHeapMb: 192, timeoutMs: 1 }), {
-      code: 'file_too_complex',
-      message: /too long/,
+  test('when reading a PDF takes longer than the pool allows, then 422 input_too_complex', async () => {
+    const hurried = new ComputePool({ threads: 1, timeoutMs: 1, heapMb: 256 });
+    after(() => hurried.close());
+    await assert.rejects(readResumeFile(hurried, 'cv.pdf', await makePdf()), {
+      code: 'input_too_complex',
+      message: /^Reading the file took longer than the 1 ms this server allows/,
     });
   });
 

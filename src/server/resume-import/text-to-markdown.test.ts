@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { tidy } from '../imports/html-to-markdown.ts';
-import { readResumeFile } from './resume-import.service.ts';
+import { parseResumeFile } from './read-resume.ts';
 import { firstHeading, plainTextToMarkdown } from './text-to-markdown.ts';
 
 // Hang guards only: each input below took seconds to minutes with the old regexes.
@@ -32,7 +32,7 @@ describe('linear-time resume text', () => {
       const file = `# Jeanne Dupré${spaces(3000)}\n\n${lines.join('\n')}\n`;
       assert.ok(file.length > 12_000);
       assert.equal(firstHeading(file), 'Jeanne Dupré');
-      const imported = await readResumeFile('cv.md', new TextEncoder().encode(file));
+      const imported = await parseResumeFile('cv.md', new TextEncoder().encode(file));
       assert.equal(imported.name, 'Jeanne Dupré');
       // Trailing blanks go; the spaces inside a line stay.
       assert.ok(imported.content.startsWith('# Jeanne Dupré\n\n# Line0   '));

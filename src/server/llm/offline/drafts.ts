@@ -9,46 +9,16 @@ const list = (items: string[], empty: string) =>
 
 const STATUS = { met: 'met', partial: 'partly met', missing: 'not found in your resume' };
 
-/**
- * The analyses of the last few postings and their resumes: a job drafts up to three documents
- * and a brief from the same posting and resume, so each is analysed once per job, not once per
- * document. Keyed by content; the results are shared, so nothing may change them.
- */
-const recentPostings = new Map<string, PostingAnalysis>();
-const recentMatches = new WeakMap<PostingAnalysis, Map<string, MatchAnalysis>>();
-const RECENT = 8;
-
-function remember<V>(cache: Map<string, V>, key: string, make: () => V): V {
-  const hit = cache.get(key);
-  if (hit !== undefined) {
-    // Most recently used last, so the oldest is dropped first.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const value = make();
-  cache.set(key, value);
-  if (cache.size > RECENT) cache.delete(cache.keys().next().value!);
-  return value;
+/** Both analyses of one draft request; every document is drafted from these. */
+export interface DraftAnalysis {
+  posting: PostingAnalysis;
+  match: MatchAnalysis;
 }
 
-function postingOf(job: DraftInputs['job']): PostingAnalysis {
-  const key = JSON.stringify([job.company, job.role, job.location, job.description]);
-  return remember(recentPostings, key, () => analyzePosting(job));
-}
-
-/** Both analyses of one draft request; every document is drafted from these (read-only). */
-export function analyze(inputs: DraftInputs): { posting: PostingAnalysis; match: MatchAnalysis } {
-  const posting = postingOf(inputs.job);
-  let matches = recentMatches.get(posting);
-  if (!matches) {
-    matches = new Map();
-    recentMatches.set(posting, matches);
-  }
-  return {
-    posting,
-    match: remember(matches, inputs.resume, () => matchResume(posting, inputs.resume)),
-  };
+/** Each draft below takes the job's analysis when the caller has it (one per job, not per document). */
+export function analyze(inputs: DraftInputs): DraftAnalysis {
+  const posting = analyzePosting(inputs.job);
+  return { posting, match: matchResume(posting, inputs.resume) };
 }
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -57,8 +27,10 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1
  * The posting brief from the engine's own reading of the posting (the resume plays no part):
  * requirements with their weight, the skills named, and what the posting leaves unsaid.
  */
-export function postingBrief(inputs: DraftInputs): PostingBrief {
-  const p = postingOf(inputs.job);
+export function postingBrief(
+  inputs: DraftInputs,
+  p: PostingAnalysis = analyzePosting(inputs.job),
+): PostingBrief {
   const questions = [
     p.salary ? undefined : 'What is the salary range for this position?',
     p.location ? undefined : 'Where is the role based, and how much remote work is possible?',
@@ -83,8 +55,8 @@ export function postingBrief(inputs: DraftInputs): PostingBrief {
  * What the posting tells, how the resume meets it, and what the posting cannot tell: the
  * engine reads two texts and nothing else, so it says so instead of guessing.
  */
-export function researchReport(inputs: DraftInputs): string {
-  const { posting: p, match: m } = analyze(inputs);
+export function researchReport(inputs: DraftInputs, analysis = analyze(inputs)): string {
+  const { posting: p, match: m } = analysis;
   const must = m.requirements.filter((r) => r.importance === 'must');
   const nice = m.requirements.filter((r) => r.importance === 'nice');
   const line = (r: MatchAnalysis['requirements'][number]) =>
@@ -143,8 +115,10 @@ export function researchReport(inputs: DraftInputs): string {
  * relevant bullets repeated under "Highlights for this role". Nothing is written that the
  * resume does not already say.
  */
-export function tailoredResume(inputs: DraftInputs): string {
-  const posting = postingOf(inputs.job);
+export function tailoredResume(
+  inputs: DraftInputs,
+  posting: PostingAnalysis = analyzePosting(inputs.job),
+): string {
   const raw = inputs.resume.replace(/\r\n?/g, '\n').split('\n');
   const firstSection = raw.findIndex((l, i) => i > 0 && /^##?\s/.test(l));
   const header = firstSection > 0 ? raw.slice(0, firstSection) : raw.slice(0, 1);
@@ -220,8 +194,8 @@ function nameOf(resume: string): string | undefined {
 const quote = (s: string) => `“${s}”${/[.!?…]$/.test(s) ? '' : '.'}`;
 
 /** A letter built from matched evidence: each claim quotes the resume; gaps are named honestly. */
-export function coverLetter(inputs: DraftInputs): string {
-  const { posting: p, match: m } = analyze(inputs);
+export function coverLetter(inputs: DraftInputs, analysis = analyze(inputs)): string {
+  const { posting: p, match: m } = analysis;
   const met = m.requirements.filter((r) => r.status !== 'missing' && r.evidence.length > 0);
   // Met before partly met, must-haves before nice-to-haves, and each resume line quoted once:
   // the letter's three claims are its three best, not one line three times.

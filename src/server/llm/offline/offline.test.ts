@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { FIXTURES, INJECTION_POSTING } from '../../../../test/fixtures/drafting.ts';
+import { ComputePool } from '../../compute/compute-pool.ts';
 import { postingBrief, renderBriefSection, type PostingBrief } from '../brief.ts';
 import { PROMPT_VERSIONS, PROMPTS_DIR, renderPrompt } from '../prompts.ts';
 import type { DraftTask } from '../provider.ts';
@@ -21,6 +22,8 @@ const find = <T extends { text: string }>(items: T[], fragment: string): T | und
   items.find((r) => r.text.toLowerCase().includes(fragment.toLowerCase()));
 
 describe('offline engine', () => {
+  const compute = new ComputePool({ threads: 1, timeoutMs: 60_000, heapMb: 256 });
+  after(() => compute.close());
   for (const f of FIXTURES) {
     test(`when it reads the ${f.name} posting, then it finds the must-haves, the nice-to-haves${f.salary ? ', the salary' : ''} and matches the resume`, () => {
       const { posting, match } = analyze(inputsOf(f));
@@ -80,7 +83,7 @@ describe('offline engine', () => {
 
   for (const f of FIXTURES) {
     test(`when asked for the posting brief of the ${f.name} posting, then it answers the schema from its own reading, must and nice as the posting weighs them, and the report section follows`, async () => {
-      const p = new OfflineProvider({ chunkDelayMs: 0 });
+      const p = new OfflineProvider({ chunkDelayMs: 0, compute });
       const { system, prompt } = renderPrompt('posting_brief', inputsOf(f));
       const ask = () =>
         p.generateJson({
@@ -109,7 +112,7 @@ describe('offline engine', () => {
   }
 
   test('when asked for a JSON schema it has no analysis for, then the offline engine refuses and says a model is needed', async () => {
-    const p = new OfflineProvider({ chunkDelayMs: 0 });
+    const p = new OfflineProvider({ chunkDelayMs: 0, compute });
     await assert.rejects(
       p.generateJson({
         system: 's',
@@ -162,7 +165,7 @@ describe('offline engine', () => {
 
   test('when the provider streams, then the chunks join to the document and usage comes last', async () => {
     const f = FIXTURES[1]!;
-    const p = new OfflineProvider({ chunkDelayMs: 0 });
+    const p = new OfflineProvider({ chunkDelayMs: 0, compute });
     for (const task of ['research_report', 'optimized_resume', 'cover_letter'] as DraftTask[]) {
       const { system, prompt } = renderPrompt(task, inputsOf(f));
       const parts: string[] = [];
@@ -187,6 +190,47 @@ describe('offline engine', () => {
       assert.equal(parts.join(''), whole);
       assert.ok(usage > 0);
     }
+  });
+
+  test("when one provider answers a job's brief and drafts its three documents, then the posting and resume are analysed once, in the pool", async () => {
+    const f = FIXTURES[0]!;
+    const tasks: string[] = [];
+    const counting = {
+      run: (...args: Parameters<ComputePool['run']>) => {
+        tasks.push(args[0]);
+        return compute.run(...args);
+      },
+    } as unknown as ComputePool;
+    const p = new OfflineProvider({ chunkDelayMs: 0, compute: counting });
+    const brief = renderPrompt('posting_brief', inputsOf(f));
+    const [answer] = await Promise.all([
+      p.generateJson({
+        ...brief,
+        schema: postingBrief,
+        schemaName: 'posting_brief',
+        inputs: inputsOf(f),
+        maxOutputTokens: 1000,
+      }),
+      ...(['research_report', 'optimized_resume', 'cover_letter'] as DraftTask[]).map(
+        async (task) => {
+          let text = '';
+          for await (const e of p.streamText({
+            task,
+            ...renderPrompt(task, inputsOf(f)),
+            inputs: inputsOf(f),
+            maxOutputTokens: 1000,
+          }))
+            if (e.type === 'delta') text += e.text;
+          assert.ok(text.length > 0);
+        },
+      ),
+    ]);
+    assert.ok(answer.value.requirements.length > 0);
+    assert.deepEqual(
+      tasks.sort(),
+      ['analyzeDraft', 'draftDocument', 'draftDocument', 'draftDocument', 'postingBrief'],
+      'one analysis for the four answers',
+    );
   });
 });
 
