@@ -6,11 +6,12 @@ import { browserSuite } from './suite.ts';
 
 const INVENTED = 'Staff Engineer at Globex Corporation (2025–2026), leading 40 engineers.';
 
-describe('AI usage, the daily budget and the grounding flag in Chromium (pglite, offline engine)', () => {
-  // A budget one offline draft uses up: the first job starts under it and finishes above it.
+describe('AI usage and the daily budget in Chromium (pglite, offline engine)', () => {
+  // A budget smaller than one offline draft: the job starts under it and is stopped as its
+  // streamed tokens pass it (the budget is checked while streaming, issue 9).
   const suite = browserSuite({ JOBFORGE_DAILY_TOKEN_BUDGET: '100' });
 
-  test('when a user drafts past the daily budget, then the job shows its tokens without a cost, Settings shows usage of the budget used up, and the next draft is refused with the API’s message', async () => {
+  test('when a user drafts past the daily budget, then the job stops with the budget’s message and shows its tokens without a cost, Settings shows usage of the budget used up, and the next draft is refused with the API’s message', async () => {
     const watch = await suite.open();
     const { page } = watch;
     await signUp(page, 'budget@example.com');
@@ -25,7 +26,16 @@ describe('AI usage, the daily budget and the grounding flag in Chromium (pglite,
 
     await addResume(page, 'Main resume');
     await addApplication(page, 'Acme', 'Backend Engineer');
-    await draftDocuments(page);
+    await page.getByRole('button', { name: 'Draft documents' }).click();
+    await page.getByRole('button', { name: 'Start drafting' }).click();
+    await page
+      .getByTestId('draft-summary')
+      .filter({ hasText: /^Drafting stopped: / })
+      .waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^Your daily AI budget is used up: [\d,]+ of 100 tokens today/ })
+      .waitFor();
     // Tokens in and out; the offline engine costs nothing, so no cost is mentioned.
     const used = page.getByTestId('draft-usage');
     await used.waitFor();
@@ -70,6 +80,10 @@ describe('AI usage, the daily budget and the grounding flag in Chromium (pglite,
     assert.deepEqual(watch.foreignRequests, []);
     await watch.context.close();
   });
+});
+
+describe('the grounding flag in Chromium (pglite, offline engine)', () => {
+  const suite = browserSuite();
 
   test('when the tailored resume names an employer the resume does not, then its tab and panel warn with the count and the warning opens the comparison on that line', async () => {
     const watch = await suite.open();
