@@ -318,19 +318,15 @@ export const PAYLOADS: Payload[] = [
   {
     name: 'resume import: 1 MB JSON Resume, deep and long',
     run: async ({ session }) => {
-      // Valid JSON just under 1 MB: entries are added while they fit (a cut-off document
-      // would only test the JSON parser's error path).
-      const work: unknown[] = [];
+      // Valid JSON just under 1 MB, within the format's limits (500 entries, 2,000 characters a
+      // highlight): a file refused as invalid would only test the validator's error path.
       const entry = (i: number) => ({
         name: `Company ${i}`,
         position: `# a${' '.repeat(200)}x`,
-        highlights: [attackText(400, 200)],
+        summary: attackText(600, 300),
+        highlights: [attackText(1900, 300)],
       });
-      let size = 40;
-      for (let i = 0; size + JSON.stringify(entry(i)).length + 1 < 1_000_000; i++) {
-        size += JSON.stringify(entry(i)).length + 1;
-        work.push(entry(i));
-      }
+      const work = Array.from({ length: 420 }, (_, i) => entry(i));
       const json = JSON.stringify({ basics: { name: 'Jordan' }, work });
       return [(await importFile(session, 'resume.json', json)).status];
     },
