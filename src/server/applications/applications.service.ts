@@ -87,3 +87,5 @@ export const applicationExists = (tx: Tx, userId: string, id: string) =>
   repo.applicationExists(tx, userId, id);
 export const lockApplication = (tx: Tx, userId: string, id: string) =>
   repo.lockApplication(tx, userId, id);
+/** The application's timeline: a document saved or deleted is an event of its application. */
+export const recordApplicationEvent = events.recordEvent;

@@ -6,13 +6,16 @@ import type {
 } from '../../contracts/documents.ts';
 // The applications feature owns the application row and its timeline; documents only lock the
 // row, check it exists and append to the timeline through these two modules.
-import { recordEvent } from '../applications/application-events.repository.ts';
-import { applicationExists, lockApplication } from '../applications/applications.repository.ts';
+import {
+  applicationExists,
+  lockApplication,
+  recordApplicationEvent as recordEvent,
+} from '../applications/applications.service.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import type { ComputePool } from '../compute/compute-pool.ts';
 import type { Tx } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
-import * as resumes from '../resumes/resumes.repository.ts';
+import { findPrimaryResume, findResume } from '../resumes/resumes.service.ts';
 import * as repo from './documents.repository.ts';
 
 /**
@@ -141,8 +144,8 @@ async function ground(
   resumeId: string | undefined,
 ): Promise<DocumentGrounding | null> {
   const resume =
-    (resumeId ? await resumes.find(tx, userId, resumeId) : undefined) ??
-    (await resumes.findPrimary(tx, userId));
+    (resumeId ? await findResume(tx, userId, resumeId) : undefined) ??
+    (await findPrimaryResume(tx, userId));
   if (!resume) return null;
   return {
     checked_against_resume_id: resume.id,

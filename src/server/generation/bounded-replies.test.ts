@@ -9,7 +9,7 @@ import {
   type RecordedRequest,
   type Step,
 } from '../../../test/fakes/llm-servers.ts';
-import { FIXTURES } from '../../../test/fixtures/drafting.ts';
+import { addDraftable, FIXTURES } from '../../../test/fixtures/drafting.ts';
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer, type TestUser } from '../../../test/helpers/server.ts';
 import { readEvents } from '../../../test/helpers/sse.ts';
@@ -83,25 +83,18 @@ for (const kind of dbKinds()) {
             : { provider: 'openai-compatible', model: 'm1', base_url: fake.url, api_key: KEY },
       });
       assert.equal(saved.status, 200, saved.text);
-      await s.request('POST', '/api/v1/resumes', {
-        token: u.token,
-        body: { name: 'Main', content: f.resume },
-      });
-      const app = await s.request('POST', '/api/v1/applications', {
-        token: u.token,
-        body: { company_name: f.company, role_title: f.role, job_description: f.posting },
-      });
+      const appId = await addDraftable(s, u.token, f);
       fake.requests.length = 0;
       fake.script([step]);
       fake.scriptJson([json ?? jsonStep(FAKE_BRIEF)]);
-      const job = await s.request('POST', `/api/v1/applications/${app.body.id}/generate`, {
+      const job = await s.request('POST', `/api/v1/applications/${appId}/generate`, {
         token: u.token,
         body: { document_types: ['research_report'] },
       });
       assert.equal(job.status, 202, job.text);
       const done = await waitForJob(s, u, job.body.id);
       const streamed = fake.requests.find((r) => r.body?.stream);
-      return { u, appId: app.body.id as string, job: done, streamed, fake };
+      return { u, appId, job: done, streamed, fake };
     };
 
     for (const protocol of ['openai', 'anthropic'] as const) {
@@ -194,15 +187,8 @@ for (const kind of dbKinds()) {
 
     const setup = async () => {
       const u = await s.register();
-      await s.request('POST', '/api/v1/resumes', {
-        token: u.token,
-        body: { name: 'Main', content: f.resume },
-      });
-      const app = await s.request('POST', '/api/v1/applications', {
-        token: u.token,
-        body: { company_name: f.company, role_title: f.role, job_description: f.posting },
-      });
-      return { u, appId: app.body.id as string };
+      const appId = await addDraftable(s, u.token, f);
+      return { u, appId };
     };
 
     test('when a job streams past the daily token budget, then it is stopped while streaming (tokens counted as they arrive), failed with the budget’s message', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startFakeOpenAi, type FakeServer } from '../../../test/fakes/llm-servers.ts';
-import { FIXTURES } from '../../../test/fixtures/drafting.ts';
+import { addDraftable, FIXTURES } from '../../../test/fixtures/drafting.ts';
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer, type TestUser } from '../../../test/helpers/server.ts';
 
@@ -57,15 +57,8 @@ for (const kind of dbKinds()) {
           });
           assert.equal(saved.status, 200, saved.text);
         }
-        await s.request('POST', '/api/v1/resumes', {
-          token: u.token,
-          body: { name: 'Main', content: f.resume },
-        });
-        const app = await s.request('POST', '/api/v1/applications', {
-          token: u.token,
-          body: { company_name: f.company, role_title: f.role, job_description: f.posting },
-        });
-        return { u, appId: app.body.id as string };
+        const appId = await addDraftable(s, u.token, f);
+        return { u, appId };
       };
       const generate = async (u: TestUser, appId: string) => {
         const res = await s.request('POST', `/api/v1/applications/${appId}/generate`, {
@@ -120,15 +113,8 @@ for (const kind of dbKinds()) {
 
     const setup = async () => {
       const u = await s.register();
-      await s.request('POST', '/api/v1/resumes', {
-        token: u.token,
-        body: { name: 'Main', content: f.resume },
-      });
-      const app = await s.request('POST', '/api/v1/applications', {
-        token: u.token,
-        body: { company_name: f.company, role_title: f.role, job_description: f.posting },
-      });
-      return { u, appId: app.body.id as string };
+      const appId = await addDraftable(s, u.token, f);
+      return { u, appId };
     };
     const generate = (u: TestUser, appId: string, key?: string) =>
       s.request('POST', `/api/v1/applications/${appId}/generate`, {

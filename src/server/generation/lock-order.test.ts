@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { FIXTURES } from '../../../test/fixtures/drafting.ts';
+import { addDraftable, FIXTURES } from '../../../test/fixtures/drafting.ts';
 import { dbKinds } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import type { Database, Tx } from '../db/database.ts';
@@ -73,15 +73,7 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
 
     test('when an application is deleted while its job saves a document, then both finish, one after the other, without a deadlock', async () => {
       const u = await s.register();
-      await s.request('POST', '/api/v1/resumes', {
-        token: u.token,
-        body: { name: 'Main', content: f.resume },
-      });
-      const app = await s.request('POST', '/api/v1/applications', {
-        token: u.token,
-        body: { company_name: f.company, role_title: f.role, job_description: f.posting },
-      });
-      const appId = app.body.id as string;
+      const appId = await addDraftable(s, u.token, f);
       const queued = await s.request('POST', `/api/v1/applications/${appId}/generate`, {
         token: u.token,
         body: { document_types: ['cover_letter'] },

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { findDocument } from '../documents/documents.service.ts';
 import { askPostingBrief, renderBriefSection, type BriefOutcome } from '../llm/brief.ts';
 import { LlmError, type LlmProvider } from '../llm/index.ts';
-import type { DraftInputs } from '../llm/offline/inputs.ts';
+import { postingOf, type DraftInputs } from '../llm/offline/inputs.ts';
 import { renderPrompt } from '../llm/prompts.ts';
 import { findResume } from '../resumes/resumes.service.ts';
 import { sanitiseOutput } from './sanitise-output.ts';
@@ -150,12 +150,7 @@ async function load(run: JobRun): Promise<Loaded | undefined> {
         .catch(() => {}),
   });
   const inputs: DraftInputs = {
-    job: {
-      company: app.company_name,
-      role: app.role_title,
-      location: app.location,
-      description: app.job_description,
-    },
+    job: postingOf(app),
     resume: resume.content,
   };
   return { job, inputs, report: loaded.report, settings, provider, price };

@@ -1,11 +1,12 @@
 import type { MatchResult } from '../../contracts/match.ts';
-import { find as findApplication } from '../applications/applications.repository.ts';
+import { findApplication } from '../applications/applications.service.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import type { ComputePool } from '../compute/compute-pool.ts';
-import { find as findDocument } from '../documents/documents.repository.ts';
+import { findDocument } from '../documents/documents.service.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { postingOf } from '../llm/offline/inputs.ts';
 import type { MatchAnalysis } from '../llm/offline/match.ts';
-import * as resumes from '../resumes/resumes.repository.ts';
+import { findPrimaryResume, findResume } from '../resumes/resumes.service.ts';
 
 const present = (m: MatchAnalysis) => ({
   score: m.score,
@@ -35,8 +36,8 @@ export class MatchService {
       const app = await findApplication(tx, auth.userId, applicationId);
       if (!app) throw notFound('application');
       const resume = resumeId
-        ? await resumes.find(tx, auth.userId, resumeId)
-        : await resumes.findPrimary(tx, auth.userId);
+        ? await findResume(tx, auth.userId, resumeId)
+        : await findPrimaryResume(tx, auth.userId);
       if (!resume) {
         throw resumeId
           ? notFound('resume')
@@ -48,12 +49,7 @@ export class MatchService {
     const report = await this.compute.run(
       'matchReport',
       {
-        job: {
-          company: app.company_name,
-          role: app.role_title,
-          location: app.location,
-          description: app.job_description,
-        },
+        job: postingOf(app),
         resume: resume.content,
         tailored: tailored?.content,
       },

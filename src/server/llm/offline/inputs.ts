@@ -9,3 +9,16 @@ export interface DraftInputs {
   /** The posting brief (validated), given to the tailored resume and the cover letter. */
   brief?: PostingBrief;
 }
+
+/** An application's posting as drafts and the match read it. */
+export const postingOf = (app: {
+  company_name: string;
+  role_title: string;
+  location: string | null;
+  job_description: string;
+}): DraftInputs['job'] => ({
+  company: app.company_name,
+  role: app.role_title,
+  location: app.location,
+  description: app.job_description,
+});
