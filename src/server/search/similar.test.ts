@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startFakeOpenAi, type FakeServer } from '../../../test/fakes/llm-servers.ts';
@@ -402,6 +404,51 @@ for (const kind of dbKinds()) {
         } finally {
           await flakyServer.stop();
           await flaky.close();
+        }
+      });
+
+      test('when the provider answers a body larger than any batch of vectors, then it is cut off and 502, never buffered whole', async () => {
+        // 40 MiB of one JSON answer, written as fast as the client reads.
+        let written = 0;
+        let hungUp = false;
+        const giant = http.createServer((req, res) => {
+          req.resume();
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"object":"list","data":[{"object":"embedding","index":0,"embedding":[');
+          const piece = '0.5,'.repeat(256 * 1024);
+          const pump = () => {
+            while (written < 40 * 1024 * 1024 && !hungUp) {
+              written += piece.length;
+              if (!res.write(piece)) return void res.once('drain', pump);
+            }
+            res.end('0]}]}');
+          };
+          res.on('close', () => (hungUp = true));
+          pump();
+        });
+        await new Promise<void>((r) => giant.listen(0, '127.0.0.1', r));
+        const { port } = giant.address() as AddressInfo;
+        const bigServer = await startTestServer(kind, {
+          JOBFORGE_EMBEDDING_PROVIDER: 'openai-compatible',
+          JOBFORGE_EMBEDDING_BASE_URL: `http://127.0.0.1:${port}/v1`,
+          JOBFORGE_EMBEDDING_MODEL: 'nomic-embed',
+        });
+        try {
+          const v = await bigServer.register();
+          const id = await createApp(bigServer, v, PAYMENTS);
+          const res = await bigServer.request('GET', `/api/v1/applications/${id}/similar`, {
+            token: v.token,
+          });
+          assert.equal(res.status, 502, res.text);
+          assert.equal(res.body.error.code, 'embedding_failed');
+          assert.match(res.body.error.message, /the answer was larger than 32 MiB/);
+          // The close reaches the fake a moment after the answer: wait for it (hang guard).
+          for (let i = 0; !hungUp && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+          assert.ok(hungUp, 'the client closed the connection');
+          assert.ok(written < 40 * 1024 * 1024, `the server wrote ${written} bytes`);
+        } finally {
+          await bigServer.stop();
+          await new Promise<void>((r) => giant.close(() => r()));
         }
       });
 

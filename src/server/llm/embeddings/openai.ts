@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { boundedFetch } from '../../net/guarded-fetch.ts';
 import {
   cancelledError,
   connectionError,
@@ -29,6 +30,11 @@ export class OpenAiEmbedder implements Embedder {
   readonly batchSize = 64;
   // About 2,000 tokens: within the context of small local embedding models.
   readonly maxChars = 8_000;
+  /**
+   * A batch's answer: 64 vectors of 3,072 floats are about 4 MB as JSON; a server sending more
+   * is cut off rather than buffered (issue 9: every answer of a model server is bounded).
+   */
+  static readonly MAX_ANSWER_BYTES = 32 * 1024 * 1024;
   private readonly client: OpenAI;
   private readonly ctx: ErrorContext;
 
@@ -42,6 +48,12 @@ export class OpenAiEmbedder implements Embedder {
       project: null,
       maxRetries: 0,
       timeout: opts.timeoutMs,
+      fetch: boundedFetch(globalThis.fetch, {
+        maxBytes: OpenAiEmbedder.MAX_ANSWER_BYTES,
+        // Not a stream: the whole answer is one run without a blank line.
+        maxEventBytes: OpenAiEmbedder.MAX_ANSWER_BYTES,
+        timeoutMs: opts.timeoutMs,
+      }),
     });
     this.ctx = {
       label: opts.kind === 'openai' ? 'OpenAI' : `the server at ${endpoint}`,
