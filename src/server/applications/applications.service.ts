@@ -87,5 +87,7 @@ export const applicationExists = (tx: Tx, userId: string, id: string) =>
   repo.applicationExists(tx, userId, id);
 export const lockApplication = (tx: Tx, userId: string, id: string) =>
   repo.lockApplication(tx, userId, id);
+/** These of the user's applications (others' ids left out), as summaries. */
+export const findApplicationSummaries = repo.findSummaries;
 /** The application's timeline: a document saved or deleted is an event of its application. */
 export const recordApplicationEvent = events.recordEvent;

@@ -284,3 +284,8 @@ const minutes = (seconds: number) => {
 };
 
 const sessionEnded = () => unauthorized('Your session has ended. Please sign in again.');
+
+/** For the account feature, in its own transaction: whether another account has this email. */
+export const isEmailTaken = repo.emailTaken;
+/** For the account feature: ends every session of the user but `keepSessionId`. */
+export const revokeOtherSessions = repo.revokeOtherSessions;

@@ -164,3 +164,7 @@ const missing = (what: 'application' | 'document'): never => {
 /** For other features, inside their transaction: the current document of a type, if any. */
 export const findDocument = (tx: Tx, userId: string, applicationId: string, type: DocumentType) =>
   repo.find(tx, userId, applicationId, type);
+/** For other features, in their own transaction: every document of an application. */
+export const listDocuments = repo.list;
+/** For other features: which documents each of these applications has (ids and types only). */
+export const listDocumentTypes = repo.listTypes;

@@ -5,11 +5,11 @@ import type { PostingSnapshot } from '../../contracts/imports.ts';
 import type { User } from '../../contracts/users.ts';
 // Exports only read: the application, its documents and snapshot through their features'
 // repositories, the user's name for the letter head.
-import * as applications from '../applications/applications.repository.ts';
-import * as documents from '../documents/documents.repository.ts';
-import * as snapshots from '../imports/snapshots.repository.ts';
-import * as resumes from '../resumes/resumes.repository.ts';
-import * as users from '../users/users.repository.ts';
+import { findApplication } from '../applications/applications.service.ts';
+import { findDocument, listDocuments } from '../documents/documents.service.ts';
+import { findSnapshotForApplication } from '../imports/imports.service.ts';
+import { findResume } from '../resumes/resumes.service.ts';
+import { findUser } from '../users/users.service.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import type { ComputePool } from '../compute/compute-pool.ts';
 import { notFound } from '../http/errors.ts';
@@ -54,19 +54,17 @@ export class ExportsService {
     format: ExportFormat,
   ): Promise<ExportFile> {
     const { app, doc, user } = await this.tenant(auth, async (tx) => {
-      const app =
-        (await applications.find(tx, auth.userId, applicationId)) ?? missing('application');
-      const doc =
-        (await documents.find(tx, auth.userId, applicationId, type)) ?? missing('document');
-      return { app, doc, user: await users.getMe(tx, auth.userId) };
+      const app = (await findApplication(tx, auth.userId, applicationId)) ?? missing('application');
+      const doc = (await findDocument(tx, auth.userId, applicationId, type)) ?? missing('document');
+      return { app, doc, user: await findUser(tx, auth.userId) };
     });
     return renderDocument(this.compute, app, doc, user, format);
   }
 
   async resume(auth: AuthContext, resumeId: string, format: ExportFormat): Promise<ExportFile> {
     const { resume, user } = await this.tenant(auth, async (tx) => ({
-      resume: (await resumes.find(tx, auth.userId, resumeId)) ?? missing('resume'),
-      user: await users.getMe(tx, auth.userId),
+      resume: (await findResume(tx, auth.userId, resumeId)) ?? missing('resume'),
+      user: await findUser(tx, auth.userId),
     }));
     const base = `${safeName(resume.name) || 'resume'}_resume`;
     return renderFile(this.compute, resume.content, format, base, {
@@ -78,13 +76,12 @@ export class ExportsService {
   /** The application as one zip: the posting, every document in three formats, a manifest. */
   async packet(auth: AuthContext, applicationId: string): Promise<ExportFile> {
     const { app, docs, snapshot, user } = await this.tenant(auth, async (tx) => {
-      const app =
-        (await applications.find(tx, auth.userId, applicationId)) ?? missing('application');
+      const app = (await findApplication(tx, auth.userId, applicationId)) ?? missing('application');
       return {
         app,
-        docs: await documents.list(tx, auth.userId, applicationId),
-        snapshot: await snapshots.findForApplication(tx, auth.userId, applicationId),
-        user: await users.getMe(tx, auth.userId),
+        docs: await listDocuments(tx, auth.userId, applicationId),
+        snapshot: await findSnapshotForApplication(tx, auth.userId, applicationId),
+        user: await findUser(tx, auth.userId),
       };
     });
     const entries: PacketEntry[] = [];

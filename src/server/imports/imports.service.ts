@@ -92,3 +92,6 @@ export class ImportsService {
     });
   }
 }
+
+/** For other features, in their own transaction: the page an application was imported from. */
+export const findSnapshotForApplication = snapshots.findForApplication;

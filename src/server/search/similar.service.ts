@@ -1,7 +1,10 @@
 import type { SimilarResult } from '../../contracts/similar.ts';
-import { applicationExists, findSummaries } from '../applications/applications.repository.ts';
+import {
+  applicationExists,
+  findApplicationSummaries,
+} from '../applications/applications.service.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
-import { listTypes } from '../documents/documents.repository.ts';
+import { listDocumentTypes } from '../documents/documents.service.ts';
 import { notFound } from '../http/errors.ts';
 import type { EmbeddingIndex } from './embedding-index.ts';
 import { similarApplications } from './embeddings.repository.ts';
@@ -28,8 +31,10 @@ export class SimilarService {
         limit,
       });
       const ids = hits.map((h) => h.application_id);
-      const docs = await listTypes(tx, auth.userId, ids);
-      const apps = new Map((await findSummaries(tx, auth.userId, ids)).map((a) => [a.id, a]));
+      const docs = await listDocumentTypes(tx, auth.userId, ids);
+      const apps = new Map(
+        (await findApplicationSummaries(tx, auth.userId, ids)).map((a) => [a.id, a]),
+      );
       const items: SimilarResult['items'] = [];
       for (const h of hits) {
         const app = apps.get(h.application_id);

@@ -1,6 +1,5 @@
 import type { User } from '../../contracts/users.ts';
-import type { AuthService } from '../auth/auth.service.ts';
-import * as authRepo from '../auth/auth.repository.ts';
+import { isEmailTaken, revokeOtherSessions, type AuthService } from '../auth/auth.service.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { AuthContext, Tenant } from '../auth/tenant.ts';
 import { conflict, notFound } from '../http/errors.ts';
@@ -23,7 +22,7 @@ export class UsersService {
         if (
           me &&
           me.email.toLowerCase() !== patch.email.toLowerCase() &&
-          (await authRepo.emailTaken(tx, patch.email))
+          (await isEmailTaken(tx, patch.email))
         ) {
           throw conflict('email_taken', 'An account with this email already exists.', {
             email: 'is already registered',
@@ -39,7 +38,7 @@ export class UsersService {
     await this.tenant(auth, async (tx) => {
       await this.auth.checkPassword(tx, auth.userId, current);
       await repo.setPassword(tx, auth.userId, hash);
-      await authRepo.revokeOtherSessions(tx, auth.sessionId, 'password_changed');
+      await revokeOtherSessions(tx, auth.sessionId, 'password_changed');
     });
   }
 
@@ -67,3 +66,6 @@ export class UsersService {
 const raise = (): never => {
   throw notFound('account');
 };
+
+/** For other features, in their own transaction: the account as `/users/me` shows it. */
+export const findUser = repo.getMe;
