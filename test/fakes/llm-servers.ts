@@ -152,6 +152,21 @@ function errorBody(protocol: Protocol, status: number, message: string) {
     : { error: { message, type, code: null, param: null } };
 }
 
+/** Anthropic's first stream event: the message, empty, with its input tokens. */
+const messageStart = (model: string, inputTokens: number) => ({
+  type: 'message_start',
+  message: {
+    id: 'msg_fake',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: { input_tokens: inputTokens, output_tokens: 1 },
+  },
+});
+
 async function streamAnthropic(
   res: http.ServerResponse,
   model: string,
@@ -160,19 +175,7 @@ async function streamAnthropic(
 ) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const usage = step.usage ?? { input: 20, output: step.chunks.length };
-  sse(res, 'message_start', {
-    type: 'message_start',
-    message: {
-      id: 'msg_fake',
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: usage.input, output_tokens: 1 },
-    },
-  });
+  sse(res, 'message_start', messageStart(model, usage.input));
   sse(res, 'content_block_start', {
     type: 'content_block_start',
     index: 0,
@@ -286,21 +289,8 @@ function deltaEvent(protocol: Protocol, model: string, text: string): string {
 function streamStart(protocol: Protocol, model: string): string {
   if (protocol === 'openai')
     return `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`;
-  const start = {
-    type: 'message_start',
-    message: {
-      id: 'msg_fake',
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 20, output_tokens: 1 },
-    },
-  };
   return (
-    `event: message_start\ndata: ${JSON.stringify(start)}\n\n` +
+    `event: message_start\ndata: ${JSON.stringify(messageStart(model, 20))}\n\n` +
     `event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`
   );
 }

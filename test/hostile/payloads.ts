@@ -267,6 +267,21 @@ async function createApplication(s: Session, jobDescription: string, notes = '')
   return res.body.id as string;
 }
 
+/** The match analysis of a new application against a new (not primary) resume: its status. */
+async function matchStatus(s: Session, resume: string, posting: string): Promise<number> {
+  const resumeId = await createResume(s, resume, false);
+  const appId = await createApplication(s, posting);
+  const res = await call(
+    s.base,
+    'GET',
+    `/api/v1/applications/${appId}/match?resume_id=${resumeId}`,
+    {
+      token: s.token,
+    },
+  );
+  return res.status;
+}
+
 /** Generates and waits for the job to end; the statuses of the request and the final poll. */
 async function generateAndWait(s: Session, applicationId: string, resumeId: string) {
   const started = await call(s.base, 'POST', `/api/v1/applications/${applicationId}/generate`, {
@@ -358,31 +373,15 @@ export const PAYLOADS: Payload[] = [
   },
   {
     name: 'match: 300 requirements against a 1,200-line resume',
-    run: async ({ session }) => {
-      const resumeId = await createResume(session, longResume(1200), false);
-      const appId = await createApplication(session, manyRequirementsPosting(300));
-      const res = await call(
-        session.base,
-        'GET',
-        `/api/v1/applications/${appId}/match?resume_id=${resumeId}`,
-        { token: session.token },
-      );
-      return [res.status];
-    },
+    run: async ({ session }) => [
+      await matchStatus(session, longResume(1200), manyRequirementsPosting(300)),
+    ],
   },
   {
     name: 'match: the largest posting of attack lines against the largest resume',
-    run: async ({ session }) => {
-      const resumeId = await createResume(session, attackText(RESUME_MAX), false);
-      const appId = await createApplication(session, attackText(POSTING_MAX));
-      const res = await call(
-        session.base,
-        'GET',
-        `/api/v1/applications/${appId}/match?resume_id=${resumeId}`,
-        { token: session.token },
-      );
-      return [res.status];
-    },
+    run: async ({ session }) => [
+      await matchStatus(session, attackText(RESUME_MAX), attackText(POSTING_MAX)),
+    ],
   },
   {
     name: 'job import: a 2 MiB page of attack text, nested tags and JSON-LD',
